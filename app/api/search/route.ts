@@ -1,0 +1,15 @@
+import { withErrorResponse } from "@/lib/server/error-response";
+import { getSearchRuntime, searchByImage } from "@/lib/server/search-runtime";
+import { readImageUpload } from "@/lib/server/upload";
+import { parseSearchParams } from "@/lib/share/search-params";
+import { toSearchResponse } from "../schema";
+import { searchQuerySchema } from "./schema";
+
+/** Searches the catalog with an uploaded photo. */
+export const POST = withErrorResponse(async (request: Request) => {
+  const options = parseSearchParams(new URL(request.url).searchParams, searchQuerySchema);
+  const runtime = await getSearchRuntime();
+  const bytes = await readImageUpload(request, runtime.config.MAX_UPLOAD_BYTES);
+  const outcome = await searchByImage(runtime, bytes, options, request.signal);
+  return Response.json(toSearchResponse(outcome), { headers: { "Cache-Control": "no-store" } });
+});

@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { searchParamsSchema } from "@/lib/share/search-params";
+import { IMAGE_FIELD } from "@/lib/server/upload";
+
+/** Query parameters of POST /api/search; unknown ones are refused so a typo is not silently ignored. */
+export const searchQuerySchema = z.strictObject(searchParamsSchema.shape);
+export type SearchQuery = z.infer<typeof searchQuerySchema>;
+
+/** The multipart body, for the OpenAPI document (lib/server/upload.ts enforces it while streaming). */
+export const searchBodySchema = z.object({
+  [IMAGE_FIELD]: z.file().describe("The query photo: JPEG, PNG, WebP, GIF, AVIF or TIFF"),
+});

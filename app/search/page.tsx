@@ -1,0 +1,91 @@
+import type { Metadata } from "next";
+import Form from "next/form";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { resolveFilters } from "@/lib/server/catalog-facets";
+import { attempt, getPageRuntime } from "@/lib/server/page-runtime";
+import { searchByImage } from "@/lib/server/search-runtime";
+import { encodeQueryParam, queryImageType } from "@/lib/share/query-param";
+import { buildShareHref, parseShareParams } from "@/lib/share/share-url";
+import { ErrorPanel } from "../_components/error-panel";
+import { FilterFields } from "../_components/filter-fields";
+import { ProductGrid } from "../_components/product-grid";
+import { QuerySummary } from "../_components/query-summary";
+
+export const metadata: Metadata = { title: "Results" };
+
+type SearchParamsRecord = Record<string, string | string[] | undefined>;
+
+/** Results of a shared search: everything comes from the URL, so it shows the same anywhere. */
+export default async function SearchPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
+  const raw = await searchParams;
+  const runtime = await getPageRuntime();
+  if (!runtime.ok) return <ErrorPanel error={runtime.error} />;
+  const shared = await attempt(() => {
+    const parsed = parseShareParams(raw);
+    return { ...parsed, filters: resolveFilters(runtime.value.facets, parsed.filters) };
+  });
+  if (!shared.ok) {
+    return (
+      <ErrorPanel error={shared.error} title="This search link does not work">
+        <Link href="/" className="text-blue-800 underline">
+          Start a new search
+        </Link>
+      </ErrorPanel>
+    );
+  }
+  // One URL per search: "Any" selects, other spellings and stray parameters are folded away.
+  const canonical = buildShareHref(shared.value);
+  if (canonical !== `/search?${toQueryString(raw)}`) redirect(canonical);
+
+  const { query, k, filters } = shared.value;
+  const outcome = await attempt(() => searchByImage(runtime.value, query, { k, filters }));
+  const src = `data:${queryImageType(query)};base64,${Buffer.from(query).toString("base64")}`;
+  return (
+    <div className="grid gap-8 lg:grid-cols-[16rem_1fr]">
+      <aside className="flex flex-col gap-4">
+        <QuerySummary src={src} predicted={outcome.ok ? outcome.value.predicted : null} />
+        <Form action="/search" className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4" aria-label="Refine the search">
+          <input type="hidden" name="q" value={encodeQueryParam(query)} />
+          <FilterFields facets={runtime.value.facets} defaults={filters} defaultK={k} idPrefix="refine" className="grid grid-cols-2 gap-3 lg:grid-cols-1" />
+          <button type="submit" className="rounded-md bg-neutral-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-neutral-900">
+            Update results
+          </button>
+        </Form>
+        <Link href="/" className="text-sm text-blue-800 underline">
+          New search
+        </Link>
+      </aside>
+      <section aria-labelledby="results-heading" className="flex flex-col gap-4">
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h1 id="results-heading" className="text-2xl font-semibold tracking-tight">
+            Similar products
+          </h1>
+          {outcome.ok && (
+            <p className="text-sm text-neutral-600" role="status">
+              {outcome.value.hits.length} results in {Math.round(outcome.value.tookMs.total)} ms
+            </p>
+          )}
+        </div>
+        {!outcome.ok ? (
+          <ErrorPanel error={outcome.error}>
+            <Link href="/" className="text-blue-800 underline">
+              Try another photo
+            </Link>
+          </ErrorPanel>
+        ) : outcome.value.hits.length === 0 ? (
+          <p className="rounded-lg border border-neutral-200 bg-white p-6 text-neutral-600">No products match these filters.</p>
+        ) : (
+          <ProductGrid label="Results, most similar first" products={outcome.value.hits.map(({ item, score }) => ({ product: item, score }))} />
+        )}
+      </section>
+    </div>
+  );
+}
+
+function toQueryString(raw: SearchParamsRecord): string {
+  const record = Object.entries(raw).flatMap(([key, value]) =>
+    (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v): [string, string] => [key, v]),
+  );
+  return new URLSearchParams(record).toString();
+}

@@ -1,0 +1,35 @@
+import type { Locator, Page } from "playwright-core";
+
+/** A shareable results page, /search?q=… */
+export class ResultsPage {
+  constructor(readonly page: Page) {}
+
+  async goto(url: string): Promise<this> {
+    await this.page.goto(url);
+    await this.page.getByRole("heading", { name: "Similar products" }).waitFor();
+    return this;
+  }
+
+  queryImage(): Locator {
+    return this.page.getByTestId("query-image");
+  }
+
+  results(): Locator {
+    return this.page.getByRole("list", { name: "Results, most similar first" }).locator(":scope > li");
+  }
+
+  /** Item ids in rank order. */
+  async resultIds(): Promise<string[]> {
+    await this.results().first().waitFor();
+    return this.results().evaluateAll((items) => items.map((li) => li.getAttribute("data-item-id") ?? ""));
+  }
+
+  async openResult(rank: number): Promise<void> {
+    await Promise.all([this.page.waitForURL(/\/items\//), this.results().nth(rank).getByRole("link").click()]);
+  }
+
+  /** The page's error panel (Next's route announcer is an empty role=alert too). */
+  error(): Locator {
+    return this.page.locator('[role="alert"][data-error-code]');
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * End-to-end tests: starts `next start` on a free port over the small catalog,
+ * runs e2e/*.e2e.ts in Debian's Chromium, stops the server. Exit code 1 when a
+ * test fails. Needs a production build (`npm run build`).
+ */
+import { launchBrowser } from "./support/browser";
+import { runTests } from "./support/runner";
+import { startServer } from "./support/server";
+
+const server = await startServer();
+let failed = 1;
+try {
+  await import("./search.e2e");
+  const browser = await launchBrowser();
+  try {
+    ({ failed } = await runTests(browser, server.baseUrl));
+  } finally {
+    await browser.close();
+  }
+} catch (error) {
+  console.error(error);
+} finally {
+  await server.stop();
+}
+process.exitCode = failed === 0 ? 0 : 1;

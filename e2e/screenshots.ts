@@ -1,0 +1,46 @@
+/**
+ * Writes docs/screenshots/{home,results,item,category}.png from a running
+ * production build over the small catalog (`npm run build` first).
+ */
+import path from "node:path";
+import { HomePage } from "./pages/home-page";
+import { ResultsPage } from "./pages/results-page";
+import { launchBrowser } from "./support/browser";
+import { fetchPhoto, readCatalogItems, withUniquePhoto } from "./support/catalog";
+import { startServer } from "./support/server";
+
+const outDir = path.resolve(import.meta.dirname, "..", "docs", "screenshots");
+const server = await startServer();
+try {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ baseURL: server.baseUrl, viewport: { width: 1280, height: 860 } });
+    const shot = async (name: string) => {
+      await page.waitForLoadState("networkidle");
+      await page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: false });
+      console.log(`docs/screenshots/${name}.png`);
+    };
+    const [item] = withUniquePhoto(await readCatalogItems());
+    if (!item) throw new Error("The catalog is empty");
+
+    const home = await new HomePage(page).goto();
+    await home.choosePhoto(await fetchPhoto(server.baseUrl, item));
+    await home.preview().waitFor();
+    await shot("home");
+
+    await home.submitAndWaitForResults();
+    const results = new ResultsPage(page);
+    await results.resultIds();
+    await shot("results");
+
+    await results.openResult(1);
+    await shot("item");
+
+    await page.goto(`/categories/${encodeURIComponent(item.articleType)}`);
+    await shot("category");
+  } finally {
+    await browser.close();
+  }
+} finally {
+  await server.stop();
+}

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import path from "node:path";
+
+export type RunningServer = { baseUrl: string; stop: () => Promise<void> };
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+
+/** The catalog the e2e tests and screenshots are served from. */
+export const e2eCatalogDir = process.env.CATALOG_DIR ?? "data/catalog-small";
+
+/** A port nobody listens on right now. */
+export async function findFreePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  server.close();
+  if (!address || typeof address === "string") throw new Error("Could not pick a free port");
+  return address.port;
+}
+
+/**
+ * Starts `next start` (a production build must exist) on a free port serving
+ * the e2e catalog, and waits until /api/health answers 200.
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("No production build: run `npm run build` first.");
+  if (!existsSync(path.join(root, e2eCatalogDir, "items.json"))) {
+    throw new Error(`No catalog in ${e2eCatalogDir}: npm run catalog:build -- --images <dir> --csv <csv> --out ${e2eCatalogDir}`);
+  }
+  const port = await findFreePort();
+  const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env: { ...process.env, CATALOG_DIR: e2eCatalogDir, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const log: string[] = [];
+  const keep = (chunk: Buffer) => log.push(chunk.toString());
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(baseUrl, child);
+  } catch (error) {
+    await stopChild(child);
+    throw new Error(`${(error as Error).message}\n--- server log ---\n${log.join("")}`);
+  }
+  return { baseUrl, stop: () => stopChild(child) };
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      // The first health call loads the model and index, so later tests do not pay for it.
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.ok) return;
+      if (response.status === 503) throw new Error(`Server not ready: ${await response.text()}`);
+    } catch (error) {
+      if ((error as Error).message.startsWith("Server not ready")) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`No answer from ${baseUrl}/api/health within ${timeoutMs / 1000} s`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,308 @@
+import { createHash } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import sharp from "sharp";
+import { z } from "zod";
+import { AppError } from "../errors";
+import { parseStylesCsv, toCatalogFields, type CsvRow } from "./csv";
+import { readImageEntries, type ImageEntry, type ImageSourceIssue } from "./image-source";
+import {
+  compareIds,
+  countSplits,
+  summariseCsv,
+  summariseDuplicates,
+  summariseSizes,
+  toTally,
+  type IngestReport,
+  type LabelCount,
+  type ReportExample,
+} from "./ingest-report";
+import { defaultFractions, splitStratified } from "./split";
+import { storeImage, writeCatalog, writeIngestReport } from "./store";
+import type { CatalogItem, CatalogManifest } from "./types";
+
+export { formatIngestReport, type IngestReport } from "./ingest-report";
+
+const ingestOptionsSchema = z.object({
+  /** A directory, .tar(.gz) or .zip of `<id>.<ext>` images. */
+  images: z.string().min(1),
+  /** A styles.csv. */
+  csv: z.string().min(1),
+  catalogDir: z.string().min(1),
+  /** Any CSV column; its value is each item's label. */
+  labelColumn: z.string().min(1).default("articleType"),
+  minPerLabel: z.number().int().nonnegative().default(100),
+  seed: z.number().int().default(42),
+  /** Images with more pixels are refused before decoding (decompression bombs). */
+  maxPixels: z.number().int().positive().default(50_000_000),
+  fractions: z.object({ train: z.number(), val: z.number(), test: z.number() }).default(defaultFractions),
+  /** Images decoded at once; sharp runs them on libuv's thread pool, so a few more than cores pays. */
+  concurrency: z.number().int().min(1).max(64).default(8),
+  /**
+   * Write items.json and catalog.json at the end (default). A pipeline that must
+   * finish more work first (embeddings, index) passes false and writes them itself.
+   */
+  commit: z.boolean().default(true),
+});
+
+export type IngestProgress = { imagesRead: number; itemsDecoded: number };
+
+export type IngestOptions = z.input<typeof ingestOptionsSchema> & {
+  /** Called every few hundred images and once at the end of the image pass. */
+  onProgress?: (progress: IngestProgress) => void;
+};
+
+export type IngestResult = { manifest: CatalogManifest; items: CatalogItem[]; report: IngestReport };
+
+type Decoded = {
+  id: string;
+  imageHash: string;
+  imageExt: CatalogItem["imageExt"];
+  width: number;
+  height: number;
+  greyscale: boolean;
+  cmyk: boolean;
+  alpha: boolean;
+  extensionMismatch: boolean;
+};
+
+const progressEvery = 250;
+const fullDecodeMaxPixels = 4_000_000;
+
+/**
+ * Builds a catalog from a CSV and an image source: validates and decodes every image,
+ * stores it content-addressed, splits the labels that reach `minPerLabel` 70/15/15
+ * (the rest stay servable as `excluded`), writes the report and then the catalog.
+ */
+export async function ingestCatalog(options: IngestOptions): Promise<IngestResult> {
+  const parsedOptions = ingestOptionsSchema.safeParse(options);
+  if (!parsedOptions.success) {
+    throw new AppError("bad_request", `Invalid ingest options: ${parsedOptions.error.message}`);
+  }
+  const opts = parsedOptions.data;
+  const csv = parseStylesCsv(await readText(opts.csv));
+  if (!csv.columns.includes(opts.labelColumn)) {
+    throw new AppError(
+      "bad_request",
+      `Label column "${opts.labelColumn}" is not in the CSV (columns: ${csv.columns.join(", ")})`,
+    );
+  }
+  const rowsById = new Map(csv.rows.map((row) => [row.id, row]));
+  const scan = await scanImages(opts, rowsById, options.onProgress);
+  const { decoded } = scan;
+
+  const built = buildItems(csv.rows, decoded, opts);
+  const report: IngestReport = {
+    version: 1,
+    source: { images: path.resolve(opts.images), csv: path.resolve(opts.csv) },
+    labelColumn: opts.labelColumn,
+    minPerLabel: opts.minPerLabel,
+    seed: opts.seed,
+    itemCount: built.items.length,
+    splits: countSplits(built.items),
+    csv: summariseCsv(csv.issues, csv.recordCount, csv.rows.length, csv.emptyFields),
+    images: {
+      entries: scan.entries,
+      unsafePaths: toTally(scan.sourceIssues.filter((i) => i.kind === "unsafe_path").map(toSourceExample)),
+      skippedEntries: toTally(scan.sourceIssues.filter((i) => i.kind !== "unsafe_path").map(toSourceExample)),
+      duplicateIds: toTally(scan.duplicateIds),
+      withoutRow: toTally(scan.withoutRow),
+      unreadable: toTally(scan.unreadable),
+      greyscale: toTally(pick(decoded, (d) => d.greyscale)),
+      cmyk: toTally(pick(decoded, (d) => d.cmyk)),
+      alpha: toTally(pick(decoded, (d) => d.alpha)),
+      extensionMismatch: toTally(pick(decoded, (d) => d.extensionMismatch, (d) => `stored as ${d.imageExt}`)),
+      sizes: summariseSizes(built.items),
+      duplicates: summariseDuplicates(built.items),
+      filesStored: scan.filesStored,
+      filesWritten: scan.filesWritten,
+    },
+    rowsWithoutImage: toTally(csv.rows.filter((row) => !scan.seenIds.has(row.id)).map((row) => ({ id: row.id }))),
+    labels: built.labels,
+  };
+  const manifest: CatalogManifest = {
+    version: 1,
+    createdAt: new Date().toISOString(),
+    source: report.source,
+    labelColumn: opts.labelColumn,
+    minPerLabel: opts.minPerLabel,
+    seed: opts.seed,
+    itemCount: built.items.length,
+    // Sorted by name: a stable class order for anything trained on these labels.
+    labels: [...built.labels.kept].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)),
+  };
+  await writeIngestReport(opts.catalogDir, report);
+  if (opts.commit) await writeCatalog(opts.catalogDir, manifest, built.items);
+  return { manifest, items: built.items, report };
+}
+
+type ParsedOptions = z.output<typeof ingestOptionsSchema>;
+
+type ImageScan = {
+  entries: number;
+  sourceIssues: ImageSourceIssue[];
+  seenIds: Set<string>;
+  duplicateIds: ReportExample[];
+  withoutRow: ReportExample[];
+  unreadable: ReportExample[];
+  decoded: Map<string, Decoded>;
+  filesStored: number;
+  filesWritten: number;
+};
+
+/**
+ * One pass over the image source: every image with a CSV row is decoded and stored,
+ * `concurrency` at a time; the first store failure (disk full...) stops the pass.
+ */
+async function scanImages(
+  opts: ParsedOptions,
+  rowsById: Map<string, CsvRow>,
+  onProgress: IngestOptions["onProgress"],
+): Promise<ImageScan> {
+  const scan: ImageScan = {
+    entries: 0,
+    sourceIssues: [],
+    seenIds: new Set(),
+    duplicateIds: [],
+    withoutRow: [],
+    unreadable: [],
+    decoded: new Map(),
+    filesStored: 0,
+    filesWritten: 0,
+  };
+  const writes = new Map<string, Promise<boolean>>();
+  let failure: unknown;
+
+  const processEntry = async (entry: ImageEntry) => {
+    try {
+      const result = await inspectImage(entry, opts.maxPixels);
+      if ("reason" in result) {
+        scan.unreadable.push({ id: entry.id, detail: `${entry.path}: ${result.reason}` });
+        return;
+      }
+      // Identical bytes share one file; writing it once avoids racing renames.
+      let write = writes.get(result.imageHash);
+      if (!write) {
+        write = storeImage(opts.catalogDir, result, entry.bytes);
+        writes.set(result.imageHash, write);
+      }
+      await write;
+      scan.decoded.set(entry.id, result);
+    } catch (error) {
+      failure ??= error;
+    }
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  const onIssue = (issue: ImageSourceIssue) => scan.sourceIssues.push(issue);
+  for await (const entry of readImageEntries(opts.images, { onIssue })) {
+    scan.entries++;
+    if (scan.entries % progressEvery === 0) onProgress?.({ imagesRead: scan.entries, itemsDecoded: scan.decoded.size });
+    if (scan.seenIds.has(entry.id)) {
+      scan.duplicateIds.push({ id: entry.id, detail: entry.path });
+      continue;
+    }
+    scan.seenIds.add(entry.id);
+    if (!rowsById.has(entry.id)) {
+      scan.withoutRow.push({ id: entry.id, detail: entry.path });
+      continue;
+    }
+    const task = processEntry(entry).finally(() => inFlight.delete(task));
+    inFlight.add(task);
+    if (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
+    if (failure !== undefined) break;
+  }
+  await Promise.all(inFlight);
+  if (failure !== undefined) throw failure;
+  onProgress?.({ imagesRead: scan.entries, itemsDecoded: scan.decoded.size });
+  scan.filesStored = writes.size;
+  scan.filesWritten = (await Promise.all(writes.values())).filter(Boolean).length;
+  return scan;
+}
+
+function buildItems(rows: CsvRow[], decoded: Map<string, Decoded>, opts: ParsedOptions) {
+  const candidates = rows
+    .filter((row) => decoded.has(row.id))
+    .map((row) => ({ row, image: decoded.get(row.id) as Decoded, label: row[opts.labelColumn] ?? "" }));
+  const labelled = candidates.filter((c) => c.label !== "");
+  const split = splitStratified(
+    labelled.map((c) => ({ id: c.row.id, label: c.label, group: c.image.imageHash })),
+    { seed: opts.seed, minPerLabel: opts.minPerLabel, fractions: opts.fractions },
+  );
+  const items: CatalogItem[] = candidates.map(({ row, image, label }) => ({
+    ...toCatalogFields(row),
+    imageHash: image.imageHash,
+    imageExt: image.imageExt,
+    width: image.width,
+    height: image.height,
+    label,
+    split: split.assignments.get(row.id) ?? "excluded",
+  }));
+  items.sort((a, b) => compareIds(a.id, b.id));
+  const byCount = (a: LabelCount, b: LabelCount) => b.count - a.count || (a.label < b.label ? -1 : 1);
+  const labels = {
+    kept: split.labels.filter((l) => l.kept).map(({ label, count }) => ({ label, count })).sort(byCount),
+    dropped: split.labels.filter((l) => !l.kept).map(({ label, count }) => ({ label, count })).sort(byCount),
+    emptyLabel: toTally(candidates.filter((c) => c.label === "").map((c) => ({ id: c.row.id }))),
+  };
+  return { items, labels };
+}
+
+const magic: Array<{ ext: CatalogItem["imageExt"]; test: (b: Buffer) => boolean }> = [
+  { ext: "jpg", test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { ext: "png", test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { ext: "gif", test: (b) => b.subarray(0, 6).toString("latin1") === "GIF87a" || b.subarray(0, 6).toString("latin1") === "GIF89a" },
+  { ext: "webp", test: (b) => b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP" },
+];
+const sharpFormats: Record<string, CatalogItem["imageExt"]> = { jpeg: "jpg", png: "png", gif: "gif", webp: "webp" };
+
+/**
+ * Identifies, measures and fully decodes one image. The format is sniffed before sharp
+ * sees the bytes, so only the four served formats ever reach a decoder.
+ */
+async function inspectImage(entry: ImageEntry, maxPixels: number): Promise<Decoded | { reason: string }> {
+  const ext = magic.find((m) => m.test(entry.bytes))?.ext;
+  if (!ext) return { reason: "not a JPEG, PNG, GIF or WebP image" };
+  try {
+    const image = sharp(entry.bytes, { limitInputPixels: maxPixels, failOn: "error" });
+    const meta = await image.metadata();
+    if (sharpFormats[meta.format ?? ""] !== ext || !meta.width || !meta.height) {
+      return { reason: `unexpected content (${meta.format ?? "unknown"} ${meta.width}x${meta.height})` };
+    }
+    // metadata() reads headers only; a truncated or corrupt body shows when decoding.
+    // A raw decode is the cheapest full decode for catalog-sized photos; stats() streams
+    // and so keeps memory flat for the rare huge one.
+    if (meta.width * meta.height <= fullDecodeMaxPixels) await image.raw().toBuffer();
+    else await image.stats();
+    const named = path.extname(entry.name).slice(1).toLowerCase();
+    return {
+      id: entry.id,
+      imageHash: createHash("sha256").update(entry.bytes).digest("hex"),
+      imageExt: ext,
+      width: meta.width,
+      height: meta.height,
+      greyscale: meta.channels <= 2 || meta.space === "b-w" || meta.space === "grey16",
+      cmyk: meta.space === "cmyk",
+      alpha: meta.hasAlpha,
+      extensionMismatch: (named === "jpeg" ? "jpg" : named) !== ext,
+    };
+  } catch (error) {
+    return { reason: `cannot decode: ${(error as Error).message}` };
+  }
+}
+
+function pick(decoded: Map<string, Decoded>, test: (d: Decoded) => boolean, detail?: (d: Decoded) => string) {
+  return [...decoded.values()].filter(test).map((d) => ({ id: d.id, ...(detail ? { detail: detail(d) } : {}) }));
+}
+
+function toSourceExample(issue: ImageSourceIssue): ReportExample {
+  return { id: issue.path, detail: issue.message };
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await fs.readFile(file, "utf8");
+  } catch (error) {
+    throw new AppError("not_found", `Cannot read CSV ${file}`, { cause: error });
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+/** The split an item belongs to; `excluded` items are served but not part of the eval protocol. */
+export const splitNames = ["train", "val", "test", "excluded"] as const;
+export type SplitName = (typeof splitNames)[number];
+
+/** One product of a built catalog, as stored in `<catalogDir>/items.json`. */
+export const catalogItemSchema = z.object({
+  /** The catalog's own id (the CSV `id`), always a string. */
+  id: z.string().min(1),
+  gender: z.string(),
+  masterCategory: z.string(),
+  subCategory: z.string(),
+  articleType: z.string(),
+  baseColour: z.string(),
+  season: z.string(),
+  year: z.string(),
+  usage: z.string(),
+  productDisplayName: z.string(),
+  /** sha256 (hex) of the original image bytes; the image lives at images/<hash>.<ext>. */
+  imageHash: z.string().regex(/^[0-9a-f]{64}$/),
+  imageExt: z.enum(["jpg", "png", "webp", "gif"]),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** The label used for the split and the metrics (articleType by default). */
+  label: z.string(),
+  split: z.enum(splitNames),
+});
+export type CatalogItem = z.infer<typeof catalogItemSchema>;
+
+/** `<catalogDir>/catalog.json`: what was built, from what, and what the ingest saw. */
+export const catalogManifestSchema = z.object({
+  version: z.literal(1),
+  createdAt: z.string(),
+  source: z.object({ images: z.string(), csv: z.string() }),
+  labelColumn: z.string(),
+  minPerLabel: z.number().int().nonnegative(),
+  seed: z.number().int(),
+  itemCount: z.number().int().nonnegative(),
+  labels: z.array(z.object({ label: z.string(), count: z.number().int() })),
+});
+export type CatalogManifest = z.infer<typeof catalogManifestSchema>;

@@ -1,0 +1,30 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** Environment variables the engine reads; every one is optional with a sensible default. */
+const envSchema = z.object({
+  CATALOG_DIR: z.string().default("data/catalog"),
+  MODELS_DIR: z.string().default("models"),
+  CACHE_DIR: z.string().default("data/cache"),
+  DATASET_DIR: z.string().default("../shared/datasets/fashion-product-images-small"),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(50_000_000),
+  ORT_THREADS: z.coerce.number().int().min(0).default(0),
+  INFERENCE_QUEUE_LIMIT: z.coerce.number().int().positive().default(32),
+});
+
+export type Config = z.infer<typeof envSchema> & { root: string };
+
+/** Reads and validates the configuration from the environment; relative paths resolve from `root`. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
+  const parsed = envSchema.parse(env);
+  const abs = (p: string) => path.resolve(root, p);
+  return {
+    ...parsed,
+    root,
+    CATALOG_DIR: abs(parsed.CATALOG_DIR),
+    MODELS_DIR: abs(parsed.MODELS_DIR),
+    CACHE_DIR: abs(parsed.CACHE_DIR),
+    DATASET_DIR: abs(parsed.DATASET_DIR),
+  };
+}

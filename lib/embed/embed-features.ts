@@ -1,0 +1,61 @@
+import os from "node:os";
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import { AppError } from "../errors";
+import type { ModelManifest } from "../model/manifest";
+
+export type FeatureEmbeddings = {
+  /** L2-normalised embeddings [n, dim]. */
+  embeddings: Float32Array;
+  /** Class probabilities [n, labels] when the model has a classifier. */
+  probabilities?: Float32Array;
+};
+
+/** L2-normalises each row of a row-major matrix in place. */
+export function normalizeRowsInPlace(x: Float32Array, dim: number): Float32Array {
+  for (let r = 0; r < x.length / dim; r++) {
+    let s = 0;
+    for (let j = r * dim; j < (r + 1) * dim; j++) s += x[j]! * x[j]!;
+    const inv = 1 / Math.max(Math.sqrt(s), 1e-12);
+    for (let j = r * dim; j < (r + 1) * dim; j++) x[j]! *= inv;
+  }
+  return x;
+}
+
+/**
+ * Turns raw backbone features into the served model's embeddings without
+ * re-running the CNN: the backbone's embedding is the normalised feature; a
+ * trained model's head graph is run on the features. Mathematically the same as
+ * running the served graph on the images (a test checks it).
+ */
+export async function embedFeatures(
+  modelsDir: string,
+  model: ModelManifest,
+  features: Float32Array,
+  n: number,
+  batchSize = 1024,
+): Promise<FeatureEmbeddings> {
+  const featureDim = features.length / Math.max(n, 1);
+  if (model.kind === "backbone") return { embeddings: normalizeRowsInPlace(Float32Array.from(features), featureDim) };
+  if (!model.head || !model.classifier) throw new AppError("internal", `Model ${model.name} has no head graph`);
+  const session = await ort.InferenceSession.create(path.join(modelsDir, model.head.file), {
+    intraOpNumThreads: os.availableParallelism(),
+    graphOptimizationLevel: "all",
+  });
+  const dim = model.embedding.dim;
+  const classes = model.classifier.labels.length;
+  const embeddings = new Float32Array(n * dim);
+  const probabilities = new Float32Array(n * classes);
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const m = Math.min(batchSize, n - start);
+      const input = new ort.Tensor("float32", features.subarray(start * featureDim, (start + m) * featureDim), [m, featureDim]);
+      const out = await session.run({ [model.head.input]: input });
+      embeddings.set(out[model.embedding.output]!.data as Float32Array, start * dim);
+      probabilities.set(out[model.classifier.output]!.data as Float32Array, start * classes);
+    }
+  } finally {
+    await session.release();
+  }
+  return { embeddings, probabilities };
+}

@@ -1,0 +1,80 @@
+import os from "node:os";
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import type { DecodeLimits } from "../image/decode";
+import { preprocessImage } from "../image/preprocess";
+import type { ModelManifest } from "../model/manifest";
+
+export type EmbedderOptions = {
+  /** Intra-op threads; 0 = one per core. */
+  threads?: number;
+};
+
+export type EmbedOutputs = {
+  /** L2-normalised embeddings, row-major [n, dim]. */
+  embedding: Float32Array;
+  /** Raw backbone features [n, featureDim], when the model exposes them. */
+  features?: Float32Array;
+  /** Class probabilities [n, labels], when the model has a classifier. */
+  probabilities?: Float32Array;
+};
+
+/** One ONNX Runtime session and the manifest that says how to feed it. */
+export class Embedder {
+  private constructor(
+    readonly manifest: ModelManifest,
+    private readonly session: ort.InferenceSession,
+  ) {}
+
+  /** Loads `<modelsDir>/<manifest.file>` into an ONNX Runtime CPU session. */
+  static async create(modelsDir: string, manifest: ModelManifest, options: EmbedderOptions = {}): Promise<Embedder> {
+    const threads = options.threads || os.availableParallelism();
+    const session = await ort.InferenceSession.create(path.join(modelsDir, manifest.file), {
+      graphOptimizationLevel: "all",
+      executionMode: "sequential",
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+    });
+    return new Embedder(manifest, session);
+  }
+
+  get dim(): number {
+    return this.manifest.embedding.dim;
+  }
+
+  /** Decodes and preprocesses one image as the manifest says. */
+  preprocess(bytes: Uint8Array, limits: DecodeLimits): Promise<Float32Array> {
+    return preprocessImage(bytes, this.manifest.preprocess, limits);
+  }
+
+  /** Runs the model on n preprocessed images laid end to end. */
+  async run(pixels: Float32Array, n: number, wantFeatures = false): Promise<EmbedOutputs> {
+    const { height, width } = this.manifest.preprocess;
+    const input = new ort.Tensor("float32", pixels, [n, height, width, 3]);
+    const fetches = [this.manifest.embedding.output];
+    if (wantFeatures && this.manifest.features) fetches.push(this.manifest.features.output);
+    if (this.manifest.classifier) fetches.push(this.manifest.classifier.output);
+    const result = await this.session.run({ [this.manifest.input.name]: input }, fetches);
+    const read = (name: string | undefined) =>
+      name === undefined ? undefined : (result[name]?.data as Float32Array | undefined);
+    const embedding = read(this.manifest.embedding.output);
+    if (!embedding) throw new Error("The model returned no embedding");
+    return {
+      embedding,
+      features: wantFeatures ? read(this.manifest.features?.output) : undefined,
+      probabilities: read(this.manifest.classifier?.output),
+    };
+  }
+
+  /** Packs preprocessed images into one batch tensor and runs it. */
+  async runBatch(images: Float32Array[], wantFeatures = false): Promise<EmbedOutputs> {
+    const size = images[0]?.length ?? 0;
+    const batch = new Float32Array(size * images.length);
+    images.forEach((img, i) => batch.set(img, i * size));
+    return this.run(batch, images.length, wantFeatures);
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}

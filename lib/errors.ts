@@ -1,0 +1,50 @@
+/**
+ * The one error type of the engine. Every failure a caller can act on is an
+ * `AppError` with a code; `toHttpStatus` is the single place codes become HTTP.
+ */
+export const errorCodes = [
+  "bad_request",
+  "unauthorized",
+  "not_found",
+  "payload_too_large",
+  "unsupported_media_type",
+  "unprocessable_image",
+  "overloaded",
+  "not_ready",
+  "internal",
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+const httpStatus: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable_image: 422,
+  overloaded: 503,
+  not_ready: 503,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "AppError";
+    this.code = code;
+  }
+}
+
+/** Maps an error code to its HTTP status. */
+export function toHttpStatus(code: ErrorCode): number {
+  return httpStatus[code];
+}
+
+/** Wraps anything thrown into an AppError, keeping the original as the cause. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  return new AppError("internal", "Internal error", { cause: error });
+}

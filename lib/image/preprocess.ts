@@ -1,0 +1,66 @@
+import { AppError } from "../errors";
+import type { PreprocessConfig } from "../model/manifest";
+import { inspectImage, openImage, type DecodeLimits } from "./decode";
+
+/**
+ * Decodes an image and lays it out as the model expects: sRGB on a flat
+ * background, resized by the configured geometry, channels reordered, mean
+ * subtracted, divided by std, NHWC float32 of height×width×3.
+ */
+export async function preprocessImage(
+  bytes: Uint8Array,
+  config: PreprocessConfig,
+  limits: DecodeLimits,
+): Promise<Float32Array> {
+  const rgb = await toModelPixels(bytes, config, limits);
+  return normalisePixels(rgb, config);
+}
+
+/** The resized RGB pixels (uint8, height×width×3) before normalisation. */
+export async function toModelPixels(
+  bytes: Uint8Array,
+  config: PreprocessConfig,
+  limits: DecodeLimits,
+): Promise<Uint8Array> {
+  await inspectImage(bytes, limits);
+  const [r, g, b] = config.background;
+  const background = { r, g, b, alpha: 1 };
+  try {
+    const { data, info } = await openImage(bytes, limits)
+      .flatten({ background })
+      .toColourspace("srgb")
+      .resize({
+        width: config.width,
+        height: config.height,
+        fit: config.resize === "center-crop" ? "cover" : "contain",
+        position: "centre",
+        background,
+      })
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3 || data.length !== config.width * config.height * 3) {
+      throw new Error(`unexpected decoded layout ${info.width}x${info.height}x${info.channels}`);
+    }
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  } catch (error) {
+    throw new AppError("unprocessable_image", "The image is corrupt or truncated", { cause: error });
+  }
+}
+
+/** RGB uint8 pixels to the model's float layout (channel order, mean, std). */
+export function normalisePixels(rgb: Uint8Array, config: PreprocessConfig): Float32Array {
+  const out = new Float32Array(rgb.length);
+  const bgr = config.channelOrder === "BGR";
+  const [m0, m1, m2] = config.mean;
+  const [s0, s1, s2] = config.std;
+  for (let i = 0; i < rgb.length; i += 3) {
+    const r = rgb[i]!;
+    const g = rgb[i + 1]!;
+    const b = rgb[i + 2]!;
+    out[i] = ((bgr ? b : r) - m0) / s0;
+    out[i + 1] = (g - m1) / s1;
+    out[i + 2] = ((bgr ? r : b) - m2) / s2;
+  }
+  return out;
+}

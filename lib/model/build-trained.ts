@@ -1,0 +1,61 @@
+import path from "node:path";
+import { writeFileAtomic } from "../fs/atomic";
+import type { HeadWeights } from "../train/projection-head";
+import { contentId } from "./build-backbone";
+import { convertKerasCnn } from "./convert-keras";
+import { appendHead } from "./head-graph";
+import { readKerasModel, resolveResnetImagenetJson } from "./keras-model";
+import { TRAINED_NAME, writeModelManifest, type ModelManifest } from "./manifest";
+import { OnnxGraphBuilder } from "./onnx-graph";
+
+export type TrainedModelOptions = {
+  modelsDir: string;
+  backbone: ModelManifest;
+  head: HeadWeights;
+  labelColumn: string;
+  labels: string[];
+  kerasModelJson?: string;
+};
+
+/**
+ * Merges the trained head into the served graph: `<modelsDir>/product-embedder.onnx`
+ * maps an image to `features`, `embedding` and `probabilities` in one run; the head
+ * alone is also written (`.head.onnx`) to embed cached backbone features.
+ */
+export async function buildTrainedModel(options: TrainedModelOptions): Promise<ModelManifest> {
+  const { modelsDir, backbone, head } = options;
+  const keras = await readKerasModel(options.kerasModelJson ?? resolveResnetImagenetJson());
+  const { builder, inputName, featureTensor, dim } = convertKerasCnn(keras, { featureLayer: "avg_pool" });
+  const features = builder.addNode("Identity", [featureTensor], {}, ["features"]);
+  builder.addOutput(features, ["batch", dim]);
+  appendHead(builder, featureTensor, head);
+  const merged = builder.encode("product_embedder", "ResNet50 ImageNet backbone + metric-learned head");
+
+  const headOnly = new OnnxGraphBuilder();
+  headOnly.addInput("features", ["batch", head.config.inputDim]);
+  appendHead(headOnly, "features", head);
+  const headBytes = headOnly.encode("product_embedder_head", "Metric-learned head over backbone features");
+
+  const file = `${TRAINED_NAME}.onnx`;
+  const headFile = `${TRAINED_NAME}.head.onnx`;
+  await writeFileAtomic(path.join(modelsDir, headFile), headBytes);
+  await writeFileAtomic(path.join(modelsDir, file), merged);
+  const manifest: ModelManifest = {
+    version: 1,
+    id: contentId(merged, backbone.preprocess),
+    name: TRAINED_NAME,
+    file,
+    createdAt: new Date().toISOString(),
+    source: `${backbone.source} + projection head trained with batch-hard triplet loss`,
+    kind: "trained",
+    input: { name: inputName },
+    preprocess: backbone.preprocess,
+    embedding: { output: "embedding", dim: head.config.embedDim },
+    features: { output: "features", dim },
+    backbone: { id: backbone.id, name: backbone.name },
+    head: { file: headFile, input: "features" },
+    classifier: { output: "probabilities", labelColumn: options.labelColumn, labels: options.labels },
+  };
+  await writeModelManifest(modelsDir, manifest);
+  return manifest;
+}

@@ -1,0 +1,97 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import * as tfl from "@tensorflow/tfjs-layers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { extractSubset } from "../../tests/helpers/dataset";
+import { Embedder } from "../embed/embedder";
+import { buildBackboneModel } from "./build-backbone";
+import { readKerasModel, resolveResnetImagenetJson } from "./keras-model";
+import type { ModelManifest } from "./manifest";
+
+// The converted ONNX graph must compute the same function as the original Keras
+// weights. The reference is TF.js layers on its pure-JS CPU backend, fed the very
+// same preprocessed tensor from a real catalog photo.
+describe("Keras ResNet50 → ONNX conversion", () => {
+  let modelsDir: string;
+  let manifest: ModelManifest;
+  let subset: Awaited<ReturnType<typeof extractSubset>>;
+
+  beforeAll(async () => {
+    modelsDir = await mkdtemp(path.join(os.tmpdir(), "vps-model-"));
+    manifest = await buildBackboneModel({ modelsDir });
+    subset = await extractSubset({ perLabel: 1, maxItems: 2 });
+    await tf.setBackend("cpu");
+  });
+
+  afterAll(async () => {
+    await rm(modelsDir, { recursive: true, force: true });
+    await subset?.cleanup();
+  });
+
+  it("declares the 2048-d pooled features and caffe preprocessing", () => {
+    expect(manifest.embedding.dim).toBe(2048);
+    expect(manifest.features?.dim).toBe(2048);
+    expect(manifest.preprocess).toMatchObject({
+      channelOrder: "BGR",
+      mean: [103.939, 116.779, 123.68],
+      std: [1, 1, 1],
+      layout: "NHWC",
+    });
+  });
+
+  it("matches TF.js on a real catalog photo (cosine ≥ 0.9999)", async () => {
+    const keras = await readKerasModel(resolveResnetImagenetJson());
+    // The saved model fixes its input to 224×224; without the classifier, Keras ResNet50
+    // takes any size (as keras.applications does with include_top=False), so free H and W.
+    const topology = structuredClone(keras.json.modelTopology);
+    const inputLayer = topology.model_config.config.layers[0]!;
+    expect(inputLayer.class_name).toBe("InputLayer");
+    inputLayer.config.batch_input_shape = [null, null, null, 3];
+    const full = await tfl.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: topology as unknown as tf.io.ModelJSON["modelTopology"],
+        weightSpecs: keras.json.weightsManifest.flatMap((g) => g.weights),
+        weightData: keras.weightData,
+      }),
+    );
+    const truncated = tfl.model({ inputs: full.inputs, outputs: full.getLayer("avg_pool").output });
+
+    const embedder = await Embedder.create(modelsDir, manifest, { threads: 2 });
+    const { readFile } = await import("node:fs/promises");
+    const id = subset.ids[0]!;
+    const pixels = await embedder.preprocess(await readFile(path.join(subset.imagesDir, `${id}.jpg`)), {
+      maxPixels: 1e7,
+    });
+    const { height, width } = manifest.preprocess;
+    const ours = await embedder.run(pixels, 1, true);
+    const reference = tf.tidy(() =>
+      (truncated.predict(tf.tensor4d(pixels, [1, height, width, 3])) as tf.Tensor).dataSync(),
+    ) as Float32Array;
+    await embedder.dispose();
+
+    const features = ours.features!;
+    expect(features.length).toBe(2048);
+    expect(reference.length).toBe(2048);
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    let maxAbs = 0;
+    for (let i = 0; i < 2048; i++) {
+      dot += features[i]! * reference[i]!;
+      na += features[i]! ** 2;
+      nb += reference[i]! ** 2;
+      maxAbs = Math.max(maxAbs, Math.abs(features[i]! - reference[i]!));
+    }
+    const cosine = dot / Math.sqrt(na * nb);
+    expect(cosine).toBeGreaterThanOrEqual(0.9999);
+    // Not just the direction: the magnitudes agree too (features are post-ReLU means, O(1)).
+    expect(maxAbs / Math.max(...reference)).toBeLessThan(1e-3);
+    // The embedding output is the L2-normalised feature vector.
+    const norm = Math.sqrt(ours.embedding.reduce((s, v) => s + v * v, 0));
+    expect(norm).toBeCloseTo(1, 5);
+    expect(ours.embedding[0]! * Math.sqrt(na)).toBeCloseTo(features[0]!, 4);
+  }, 300_000);
+});

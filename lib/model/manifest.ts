@@ -1,0 +1,104 @@
+import path from "node:path";
+import { z } from "zod";
+import { pathExists, readJson, writeJsonAtomic } from "../fs/atomic";
+import { AppError } from "../errors";
+
+/** How an image becomes the model's input tensor; read from the manifest, never hard-coded at call sites. */
+export const preprocessSchema = z.object({
+  /** Input height and width in pixels; ResNet's global pooling accepts any size, so they need not be equal. */
+  height: z.number().int().min(32).max(1024),
+  width: z.number().int().min(32).max(1024),
+  /** `center-crop`: scaled to cover height×width, centre cropped; `letterbox`: whole image fitted inside, padded with `background`. */
+  resize: z.enum(["center-crop", "letterbox"]),
+  channelOrder: z.enum(["RGB", "BGR"]),
+  /** Subtracted per channel, in `channelOrder` order, on the 0..255 scale. */
+  mean: z.tuple([z.number(), z.number(), z.number()]),
+  /** Divided per channel after the mean; [1,1,1] = no scaling (Keras "caffe" mode). */
+  std: z.tuple([z.number(), z.number(), z.number()]),
+  layout: z.literal("NHWC"),
+  /** Colour used to flatten alpha and pad letterboxed images (product photos sit on white). */
+  background: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
+});
+export type PreprocessConfig = z.infer<typeof preprocessSchema>;
+
+export const modelManifestSchema = z.object({
+  version: z.literal(1),
+  /** Content id: the first 16 hex digits of the ONNX file's sha256. */
+  id: z.string().regex(/^[0-9a-f]{16}$/),
+  name: z.string(),
+  file: z.string(),
+  createdAt: z.string(),
+  source: z.string(),
+  kind: z.enum(["backbone", "trained"]),
+  input: z.object({ name: z.string() }),
+  preprocess: preprocessSchema,
+  /** L2-normalised embedding output. */
+  embedding: z.object({ output: z.string(), dim: z.number().int().positive() }),
+  /** Raw backbone features (what a head is trained on), when the graph exposes them. */
+  features: z.object({ output: z.string(), dim: z.number().int().positive() }).optional(),
+  /** For a trained model: the backbone whose features the head was trained on (their cache is shared). */
+  backbone: z.object({ id: z.string(), name: z.string() }).optional(),
+  /** For a trained model: the head alone as its own graph (input `features`), to embed cached features. */
+  head: z.object({ file: z.string(), input: z.string() }).optional(),
+  /** Label classifier: softmax probabilities over `labels`. */
+  classifier: z
+    .object({ output: z.string(), labelColumn: z.string(), labels: z.array(z.string()) })
+    .optional(),
+  /**
+   * Category-aware ranking: results are ordered by cosine + categoryBoost × P(item's label | query),
+   * so they stay visually ordered within the most likely categories. Chosen on the validation split.
+   */
+  ranking: z.object({ categoryBoost: z.number().min(0) }).optional(),
+});
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
+
+/** Keras ImageNet ResNet50 ("caffe" mode): BGR, ImageNet mean subtracted, no scaling. */
+export const caffePreprocess: PreprocessConfig = {
+  height: 224,
+  width: 224,
+  resize: "center-crop",
+  channelOrder: "BGR",
+  mean: [103.939, 116.779, 123.68],
+  std: [1, 1, 1],
+  layout: "NHWC",
+  background: [255, 255, 255],
+};
+
+/**
+ * The served input geometry, chosen by measurement (docs/decisions/0004-input-geometry.md):
+ * catalog photos are 3:4 portraits, so 224×168 sees the whole product without padding or
+ * cropping, for 75% of the compute of 224×224 at the same precision.
+ */
+export const servedGeometry: Pick<PreprocessConfig, "height" | "width" | "resize"> = {
+  height: 224,
+  width: 168,
+  resize: "letterbox",
+};
+
+export const BACKBONE_NAME = "resnet50-imagenet";
+export const TRAINED_NAME = "product-embedder";
+
+/** Path of a model's manifest (`<modelsDir>/<name>.json`). */
+export function manifestPath(modelsDir: string, name: string): string {
+  return path.join(modelsDir, `${name}.json`);
+}
+
+export async function readModelManifest(modelsDir: string, name: string): Promise<ModelManifest> {
+  return readJson(manifestPath(modelsDir, name), modelManifestSchema);
+}
+
+export async function writeModelManifest(modelsDir: string, manifest: ModelManifest): Promise<void> {
+  await writeJsonAtomic(manifestPath(modelsDir, manifest.name), manifest);
+}
+
+/**
+ * The model the app and scripts serve: MODEL_NAME when set, else the trained
+ * embedder when one was built, else the ImageNet backbone.
+ */
+export async function resolveServedModel(modelsDir: string, name?: string): Promise<ModelManifest> {
+  if (name) return readModelManifest(modelsDir, name);
+  for (const candidate of [TRAINED_NAME, BACKBONE_NAME]) {
+    if (await pathExists(manifestPath(modelsDir, candidate))) return readModelManifest(modelsDir, candidate);
+  }
+  throw new AppError("not_ready", `No model in ${modelsDir}: run \`npm run model:build\` first`);
+}

@@ -1,0 +1,179 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, promises as fs, readdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { extractSubset, type Subset } from "../../tests/helpers/dataset";
+import { indexPathFor } from "../catalog/index-path";
+import { readCatalog } from "../catalog/store";
+import { loadConfig } from "../config";
+import { loadFlatIndex } from "../index/index-file";
+import { buildBackboneModel } from "../model/build-backbone";
+import { BACKBONE_NAME, readModelManifest, type ModelManifest } from "../model/manifest";
+import { createSearchService } from "../search/search-service";
+import { setTrainingBackend } from "../train/backend";
+import { buildCatalog, loadItemFeatures, reindexCatalog } from "./build-catalog";
+import { embedProtocol, runProtocol } from "./evaluate";
+import { trainModel } from "./train-model";
+
+// One small real catalog (8 article types from the shared data set) carried through
+// the whole offline pipeline: build, kill -9 and resume, train, evaluate, search.
+describe("catalog pipeline on a real subset", () => {
+  let root: string;
+  let subset: Subset;
+  let backbone: ModelManifest;
+  const dirs = () => ({
+    modelsDir: path.join(root, "models"),
+    cacheDir: path.join(root, "cache"),
+    catalogDir: path.join(root, "catalog"),
+  });
+
+  beforeAll(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), "vps-pipeline-"));
+    subset = await extractSubset({ perLabel: 36 });
+    backbone = await buildBackboneModel({ modelsDir: dirs().modelsDir });
+  });
+
+  afterAll(async () => {
+    await subset?.cleanup();
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  const build = () =>
+    buildCatalog({
+      images: subset.imagesDir,
+      csv: subset.csvPath,
+      ...dirs(),
+      minPerLabel: 10,
+      maxPixels: 50_000_000,
+      batchSize: 16,
+    });
+
+  it("builds the catalog: items, split, features and an index of normalised vectors", async () => {
+    const result = await build();
+    expect(result.items.length).toBe(subset.ids.length);
+    expect(result.features.computed).toBeGreaterThan(0.9 * subset.ids.length); // byte-identical images share one
+    expect(new Set(result.items.map((i) => i.split))).toEqual(new Set(["train", "val", "test"]));
+    const { index, header } = await loadFlatIndex(result.indexFile);
+    expect(header.meta.modelId).toBe(backbone.id);
+    expect(index.ids).toEqual(result.items.map((i) => i.id));
+    for (let row = 0; row < index.count; row += 17) {
+      const v = index.vector(row);
+      expect(Math.sqrt(v.reduce((s, x) => s + x * x, 0))).toBeCloseTo(1, 5);
+    }
+    // A rerun embeds nothing: every image is in the content-addressed cache.
+    const again = await build();
+    expect(again.features.computed).toBe(0);
+    const rebuilt = await loadFlatIndex(again.indexFile);
+    expect(rebuilt.header.contentId).toBe(header.contentId);
+  }, 600_000);
+
+  it("survives kill -9 mid-build: the rerun resumes and gives the same index", async () => {
+    const reference = await loadFlatIndex(indexPathFor(dirs().catalogDir, backbone.id));
+    const catalogDir = path.join(root, "catalog-killed");
+    const cacheDir = path.join(root, "cache-killed");
+    const env = { ...process.env, MODELS_DIR: dirs().modelsDir, CACHE_DIR: cacheDir };
+    const args = ["scripts/build-catalog.ts", "--images", subset.imagesDir, "--csv", subset.csvPath];
+    args.push("--out", catalogDir, "--min-per-label", "10", "--batch-size", "8", "--quiet");
+    const tsx = path.resolve("node_modules/.bin/tsx");
+
+    const child = spawn(tsx, args, { env, stdio: "ignore" });
+    const chunkDir = path.join(cacheDir, `features-${backbone.id}`);
+    await waitFor(() => existsSync(chunkDir) && readdirCount(chunkDir, /^chunk-/) >= 1, child);
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("exit", resolve));
+    const chunksAtKill = readdirCount(chunkDir, /^chunk-/);
+    expect(chunksAtKill).toBeGreaterThanOrEqual(1);
+    // Nothing half-done is served: the catalog is committed only at the very end.
+    expect(existsSync(path.join(catalogDir, "catalog.json"))).toBe(false);
+
+    const output = await run(tsx, args, env);
+    const computed = Number(/(\d+) images embedded/.exec(output)?.[1]);
+    const fromCache = Number(/\((\d+) from cache\)/.exec(output)?.[1]);
+    expect(fromCache).toBeGreaterThanOrEqual(8 * 8); // at least the chunk flushed before the kill
+    const { items } = await readCatalog(dirs().catalogDir);
+    expect(computed + fromCache).toBe(new Set(items.map((i) => i.imageHash)).size);
+    const resumed = await loadFlatIndex(indexPathFor(catalogDir, backbone.id));
+    expect(resumed.index.ids).toEqual(reference.index.ids);
+    let maxDiff = 0;
+    for (let i = 0; i < resumed.index.vectors.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(resumed.index.vectors[i]! - reference.index.vectors[i]!));
+    }
+    expect(maxDiff).toBeLessThan(1e-5);
+  }, 600_000);
+
+  it("trains a head that beats the frozen backbone on the held-out split, and serves it", async () => {
+    await setTrainingBackend("cpu");
+    const { items } = await readCatalog(dirs().catalogDir);
+    const result = await trainModel(items, {
+      ...dirs(),
+      maxPixels: 50_000_000,
+      labelColumn: "articleType",
+      boosts: [0, 0.2],
+      train: {
+        hiddenDim: 0,
+        embedDim: 64,
+        p: 8,
+        k: 4,
+        margin: 0.3,
+        ceWeight: 1,
+        scale: 16,
+        learningRate: 1e-3,
+        weightDecay: 1e-4,
+        dropout: 0.1,
+        maxEpochs: 15,
+        patience: 3,
+        seed: 1,
+      },
+    });
+    expect(result.log.length).toBeGreaterThan(0);
+    expect(result.model.kind).toBe("trained");
+    expect(result.model.classifier?.labels).toHaveLength(8);
+
+    const filtered = items.filter((i) => i.split !== "excluded");
+    const { features } = await loadItemFeatures({ ...dirs(), maxPixels: 50_000_000 }, backbone, filtered);
+    const queryRows = filtered.flatMap((item, row) => (item.split === "test" ? [row] : []));
+    const input = { items: filtered, features, queryRows };
+    const frozen = runProtocol("frozen", backbone, input, await embedProtocol(dirs().modelsDir, backbone, input));
+    const trained = runProtocol("trained", result.model, input, await embedProtocol(dirs().modelsDir, result.model, input));
+    expect(trained.overall.pAt5).toBeGreaterThan(frozen.overall.pAt5);
+
+    // The served model answers a catalog photo with that very product first.
+    await reindexCatalog({ ...dirs(), maxPixels: 50_000_000 });
+    const service = await createSearchService({ ...loadConfig(), MODELS_DIR: dirs().modelsDir, CATALOG_DIR: dirs().catalogDir });
+    const probe = items.find((i) => i.split === "test")!;
+    const outcome = await service.searchByImage(await fs.readFile(path.join(subset.imagesDir, `${probe.id}.jpg`)), { k: 5 });
+    expect(outcome.hits[0]!.item.imageHash).toBe(probe.imageHash);
+    expect(outcome.hits[0]!.score).toBeGreaterThan(0.99);
+    expect(outcome.predicted?.[0]?.label).toBeDefined();
+    expect(service.health().model.id).toBe((await readModelManifest(dirs().modelsDir, "product-embedder")).id);
+    expect(BACKBONE_NAME).not.toBe(result.model.name);
+  }, 900_000);
+});
+
+function readdirCount(dir: string, pattern: RegExp): number {
+  try {
+    return readdirSync(dir).filter((n) => pattern.test(n)).length;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitFor(condition: () => boolean, child: ChildProcess, timeoutMs = 300_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (child.exitCode !== null) throw new Error(`build exited (${child.exitCode}) before the condition held`);
+    if (Date.now() - started > timeoutMs) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${out}`))));
+  });
+}

@@ -1,0 +1,81 @@
+import type { CatalogItem } from "../catalog/types";
+import { AppError } from "../errors";
+import type { EvalVariant } from "../metrics/report";
+import { buildTrainedModel } from "../model/build-trained";
+import { BACKBONE_NAME, readModelManifest, writeModelManifest, type ModelManifest } from "../model/manifest";
+import { trainHead, type EpochLog, type TrainOptions } from "../train/train-head";
+import { loadItemFeatures } from "./build-catalog";
+import { embedProtocol, runProtocol } from "./evaluate";
+
+export type TrainModelOptions = {
+  modelsDir: string;
+  cacheDir: string;
+  catalogDir: string;
+  maxPixels: number;
+  labelColumn: string;
+  /** Candidate category boosts, chosen on the validation split. */
+  boosts: number[];
+  train: TrainOptions;
+  onEpoch?: (log: EpochLog) => void;
+};
+
+export type TrainModelResult = {
+  model: ModelManifest;
+  log: EpochLog[];
+  bestEpoch: number;
+  seconds: number;
+  /** Validation-split results per candidate boost. */
+  boostSearch: { boost: number; val: EvalVariant["overall"] }[];
+};
+
+function rowsOf(items: readonly CatalogItem[], split: CatalogItem["split"]): number[] {
+  return items.flatMap((item, row) => (item.split === split ? [row] : []));
+}
+
+function gather(features: Float32Array, dim: number, rows: readonly number[]): Float32Array {
+  const out = new Float32Array(rows.length * dim);
+  rows.forEach((row, i) => out.set(features.subarray(row * dim, (row + 1) * dim), i * dim));
+  return out;
+}
+
+/**
+ * Trains the head on the catalog's train split (validation split for early
+ * stopping and for choosing the category boost; the test split is never seen),
+ * merges it into the served ONNX model and records the choices in its manifest.
+ */
+export async function trainModel(items: readonly CatalogItem[], options: TrainModelOptions): Promise<TrainModelResult> {
+  const started = Date.now();
+  const filtered = items.filter((item) => item.split !== "excluded");
+  const labels = [...new Set(filtered.map((item) => item.label))].sort();
+  if (labels.length < 2) throw new AppError("bad_request", "Training needs at least two labels with a split");
+  const classOf = new Map(labels.map((label, i) => [label, i]));
+  const backbone = await readModelManifest(options.modelsDir, BACKBONE_NAME);
+  const { features } = await loadItemFeatures(options, backbone, filtered);
+  const dim = backbone.features?.dim ?? backbone.embedding.dim;
+  const trainRows = rowsOf(filtered, "train");
+  const valRows = rowsOf(filtered, "val");
+  const toSet = (rows: number[]) => ({
+    features: gather(features, dim, rows),
+    labels: Int32Array.from(rows, (row) => classOf.get(filtered[row]!.label)!),
+  });
+  const { weights, log, bestEpoch } = await trainHead(toSet(trainRows), toSet(valRows), labels.length, options.train, options.onEpoch);
+
+  let model = await buildTrainedModel({
+    modelsDir: options.modelsDir,
+    backbone,
+    head: weights,
+    labelColumn: options.labelColumn,
+    labels,
+  });
+  // Choose the category boost on the validation split (queries = val items, index = whole filtered catalog).
+  const input = { items: filtered, features, queryRows: valRows };
+  const embedded = await embedProtocol(options.modelsDir, model, input);
+  const boostSearch = options.boosts.map((boost) => ({
+    boost,
+    val: runProtocol("val", model, input, embedded, { categoryBoost: boost }).overall,
+  }));
+  const best = boostSearch.reduce((a, b) => (b.val.mapAt10 > a.val.mapAt10 ? b : a));
+  model = { ...model, ranking: { categoryBoost: best.boost } };
+  await writeModelManifest(options.modelsDir, model);
+  return { model, log, bestEpoch, seconds: (Date.now() - started) / 1000, boostSearch };
+}

@@ -1,0 +1,63 @@
+import type { CatalogItem } from "../catalog/types";
+import { AppError } from "../errors";
+import type { SearchFilters } from "./types";
+
+export const filterFields = ["articleType", "masterCategory", "gender", "baseColour"] as const;
+export type FilterField = (typeof filterFields)[number];
+
+const CACHE_LIMIT = 64;
+
+/**
+ * Row masks for metadata filters over a catalog in index order. Masks of each
+ * filter combination are cached (bounded), so repeated filtered searches cost
+ * nothing extra.
+ */
+export class FilterMasks {
+  private readonly rowsByValue = new Map<FilterField, Map<string, number[]>>();
+  private readonly cache = new Map<string, Uint8Array>();
+
+  constructor(private readonly items: readonly CatalogItem[]) {
+    for (const field of filterFields) {
+      const byValue = new Map<string, number[]>();
+      items.forEach((item, row) => {
+        const value = item[field];
+        if (!value) return;
+        const rows = byValue.get(value) ?? [];
+        rows.push(row);
+        byValue.set(value, rows);
+      });
+      this.rowsByValue.set(field, byValue);
+    }
+  }
+
+  /** The values a field takes in the catalog, with their counts, most common first. */
+  values(field: FilterField): { value: string; count: number }[] {
+    return [...(this.rowsByValue.get(field) ?? new Map<string, number[]>())]
+      .map(([value, rows]) => ({ value, count: rows.length }))
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  }
+
+  /** The mask for `filters`, or undefined when no filter is set; unknown values are a bad request. */
+  maskFor(filters: SearchFilters | undefined): Uint8Array | undefined {
+    const active = filterFields.filter((f) => filters?.[f] !== undefined && filters[f] !== "");
+    if (active.length === 0) return undefined;
+    const key = active.map((f) => `${f}=${filters![f]}`).join("&");
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const mask = new Uint8Array(this.items.length);
+    active.forEach((field, i) => {
+      const value = filters![field]!;
+      const rows = this.rowsByValue.get(field)?.get(value);
+      if (!rows) {
+        const known = this.values(field).slice(0, 12).map((v) => v.value);
+        throw new AppError("bad_request", `Unknown ${field} "${value}". Known values include: ${known.join(", ")}`);
+      }
+      for (const row of rows) if (mask[row] === i) mask[row] = i + 1;
+    });
+    const target = active.length;
+    for (let row = 0; row < mask.length; row++) mask[row] = mask[row] === target ? 1 : 0;
+    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, mask);
+    return mask;
+  }
+}

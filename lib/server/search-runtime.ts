@@ -1,0 +1,71 @@
+import "server-only";
+import { loadConfig, type Config } from "../config";
+import { AppError, toAppError } from "../errors";
+import { createSearchService } from "../search/search-service";
+import type { SearchOptions, SearchOutcome, SearchService } from "../search/types";
+import { toQueryImage, type QueryImage } from "../share/query-image";
+import { getCatalogFacets, resolveFilters, type CatalogFacets } from "./catalog-facets";
+import { createInferenceQueue, type InferenceQueue } from "./inference-queue";
+
+/** Everything a request needs, created once per process. */
+export type SearchRuntime = {
+  config: Config;
+  service: SearchService;
+  /** Serialises the CPU-heavy work: decoding uploads and ONNX runs. */
+  queue: InferenceQueue;
+  facets: CatalogFacets;
+};
+
+// On globalThis so that dev-mode module reloads reuse the loaded model and index.
+const processState = globalThis as typeof globalThis & { __searchRuntime?: Promise<SearchRuntime> };
+
+const notReadyHint =
+  "Build the catalog, model and index with the npm scripts listed in the README, " +
+  "or point CATALOG_DIR and MODELS_DIR at built ones.";
+
+/**
+ * The per-process search runtime, loaded on first use. A failed start is not
+ * cached, so the next request retries once the missing files are built.
+ */
+export function getSearchRuntime(): Promise<SearchRuntime> {
+  processState.__searchRuntime ??= startRuntime().catch((error: unknown) => {
+    processState.__searchRuntime = undefined;
+    throw explainStartFailure(error);
+  });
+  return processState.__searchRuntime;
+}
+
+async function startRuntime(): Promise<SearchRuntime> {
+  const config = loadConfig();
+  const service = await createSearchService(config);
+  return {
+    config,
+    service,
+    queue: createInferenceQueue({ concurrency: 1, limit: config.INFERENCE_QUEUE_LIMIT }),
+    facets: getCatalogFacets(service.items),
+  };
+}
+
+function explainStartFailure(error: unknown): AppError {
+  const appError = toAppError(error);
+  if (appError.code !== "not_ready") return appError;
+  // The engine's own message usually names the command to run; add the general hint otherwise.
+  const hint = appError.message.includes("npm run") ? "" : ` ${notReadyHint}`;
+  return new AppError("not_ready", `Search is not ready: ${appError.message}.${hint}`, { cause: appError });
+}
+
+/** Searches with photo bytes through the queue, after checking the filters against the catalog. */
+export async function searchByImage(
+  runtime: SearchRuntime,
+  bytes: Uint8Array,
+  options: SearchOptions,
+  signal?: AbortSignal,
+): Promise<SearchOutcome> {
+  const filters = resolveFilters(runtime.facets, options.filters);
+  return runtime.queue.run(() => runtime.service.searchByImage(bytes, { k: options.k, filters }), signal);
+}
+
+/** Reduces an upload to the canonical query image of a share URL, through the queue. */
+export async function toSharedQueryImage(runtime: SearchRuntime, bytes: Uint8Array): Promise<QueryImage> {
+  return runtime.queue.run(() => toQueryImage(bytes, { maxPixels: runtime.config.MAX_IMAGE_PIXELS }));
+}

@@ -1,0 +1,63 @@
+import sharp, { type OutputInfo } from "sharp";
+import { AppError } from "../errors";
+import { inspectImage, openImage, type DecodeLimits } from "../image/decode";
+
+/** What a shared query photo is reduced to; see docs/decisions/0003-shareable-urls.md. */
+export const queryImageSpec = {
+  /** Longest side tried first, then smaller ones if no quality fits the budget. */
+  sides: [160, 128, 96, 64],
+  qualities: [90, 80, 70, 60, 50, 40],
+  maxBytes: 4096,
+} as const;
+
+export type QueryImage = { bytes: Uint8Array; width: number; height: number; quality: number };
+
+type RawImage = { data: Buffer; info: OutputInfo };
+
+/**
+ * Turns an uploaded photo into the canonical small WebP a share URL carries:
+ * EXIF-oriented, flattened on white, fit inside the largest side that, at the
+ * best quality that fits, stays within maxBytes (never enlarged). The upload is
+ * decoded once; the ladder re-encodes the small result. Bad input is the
+ * AppError of lib/image/decode: 415 not an image, 413 too many pixels, 422 corrupt.
+ */
+export async function toQueryImage(input: Uint8Array, limits: DecodeLimits): Promise<QueryImage> {
+  await inspectImage(input, limits);
+  const [largest, ...smaller] = queryImageSpec.sides;
+  let raw = await decodeFitted(input, largest, limits);
+  let encoded: QueryImage | undefined;
+  for (const side of [largest, ...smaller]) {
+    if (Math.max(raw.info.width, raw.info.height) > side) raw = await shrink(raw, side);
+    for (const quality of queryImageSpec.qualities) {
+      encoded = await encodeWebp(raw, quality);
+      if (encoded.bytes.byteLength <= queryImageSpec.maxBytes) return encoded;
+    }
+  }
+  // Only noise-like images get here; decodeQueryParam's cap still bounds the URL.
+  if (!encoded) throw new AppError("internal", "queryImageSpec has no qualities");
+  return encoded;
+}
+
+async function decodeFitted(input: Uint8Array, side: number, limits: DecodeLimits): Promise<RawImage> {
+  try {
+    return await openImage(input, limits)
+      .resize(side, side, { fit: "inside", withoutEnlargement: true })
+      .flatten({ background: "#ffffff" })
+      .toColourspace("srgb")
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw new AppError("unprocessable_image", "The image is corrupt or incomplete and cannot be read.", { cause: error });
+  }
+}
+
+async function shrink({ data, info }: RawImage, side: number): Promise<RawImage> {
+  const raw = { width: info.width, height: info.height, channels: info.channels };
+  return sharp(data, { raw }).resize(side, side, { fit: "inside" }).raw().toBuffer({ resolveWithObject: true });
+}
+
+async function encodeWebp({ data, info }: RawImage, quality: number): Promise<QueryImage> {
+  const raw = { width: info.width, height: info.height, channels: info.channels };
+  const bytes = await sharp(data, { raw }).webp({ quality, effort: 6 }).toBuffer();
+  return { bytes: new Uint8Array(bytes), width: info.width, height: info.height, quality };
+}

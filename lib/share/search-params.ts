@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { AppError } from "../errors";
+import type { SearchFilters, SearchOptions } from "../search/types";
+import { filterKeys, K_DEFAULT, K_MAX, type FilterKey } from "./filter-keys";
+
+
+export const kSchema = z.coerce
+  .number({ error: `k must be a whole number from 1 to ${K_MAX}` })
+  .int({ error: `k must be a whole number from 1 to ${K_MAX}` })
+  .min(1, { error: `k must be a whole number from 1 to ${K_MAX}` })
+  .max(K_MAX, { error: `k must be a whole number from 1 to ${K_MAX}` })
+  .default(K_DEFAULT)
+  .describe("Number of results");
+
+const filterValueSchema = (key: FilterKey) =>
+  z
+    .string({ error: `${key} must be given once, as text` })
+    .max(100, { error: `${key} is too long` })
+    .optional()
+    .describe(`Only return items whose ${key} is exactly this catalog value`);
+
+/** k and the filters, as query parameters: shared by POST /api/search and the share URL. */
+export const searchParamsSchema = z.object({
+  k: kSchema,
+  articleType: filterValueSchema("articleType"),
+  masterCategory: filterValueSchema("masterCategory"),
+  gender: filterValueSchema("gender"),
+  baseColour: filterValueSchema("baseColour"),
+});
+export type SearchParams = z.infer<typeof searchParamsSchema>;
+
+/** Query parameters as Next hands them to pages, or as URLSearchParams. */
+export type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
+
+/**
+ * Flattens query parameters into a record for a zod schema: an empty value counts
+ * as absent (an "Any" select submits ""), a repeated key stays an array so the
+ * schema rejects it rather than silently taking one of them.
+ */
+export function toParamRecord(raw: RawParams): Record<string, string | string[]> {
+  const entries: [string, string | string[] | undefined][] =
+    raw instanceof URLSearchParams
+      ? [...new Set(raw.keys())].map((key) => {
+          const all = raw.getAll(key);
+          return [key, all.length === 1 ? all[0] : all];
+        })
+      : Object.entries(raw);
+  const record: Record<string, string | string[]> = {};
+  for (const [key, value] of entries) {
+    if (value === undefined || value === "") continue;
+    record[key] = value;
+  }
+  return record;
+}
+
+/** Parses data with a schema; a failure is an AppError `bad_request` listing each problem. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, data: unknown): T {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => issue.message);
+  throw new AppError("bad_request", [...new Set(problems)].join("; "));
+}
+
+/**
+ * Parses k and the filters from query parameters; throws AppError `bad_request`.
+ * Unknown parameters are ignored unless `schema` is a strict variant.
+ */
+export function parseSearchParams(raw: RawParams, schema: z.ZodType<SearchParams> = searchParamsSchema): SearchOptions {
+  const { k, ...rest } = parseOrThrow(schema, toParamRecord(raw));
+  const filters: SearchFilters = {};
+  for (const key of filterKeys) {
+    const value = rest[key];
+    if (value !== undefined) filters[key] = value;
+  }
+  return { k, filters };
+}

@@ -1,0 +1,123 @@
+import { tf } from "./tf";
+import { createRng } from "./random";
+
+export type HeadConfig = {
+  inputDim: number;
+  /** Width of the hidden ReLU layer; 0 = a linear projection. */
+  hiddenDim: number;
+  embedDim: number;
+  numClasses: number;
+  /** Temperature of the cosine classifier (logits = scale · cos). */
+  scale: number;
+};
+
+/** Everything needed to run the head outside TF.js (ONNX export, JS inference). */
+export type HeadWeights = {
+  config: HeadConfig;
+  /** Per-dimension mean and std of the L2-normalised training features. */
+  mean: Float32Array;
+  std: Float32Array;
+  w1?: Float32Array; // [inputDim, hiddenDim]
+  b1?: Float32Array;
+  w2: Float32Array; // [hiddenDim || inputDim, embedDim]
+  b2: Float32Array;
+  /** Unit-norm class prototypes [numClasses, embedDim]. */
+  classWeights: Float32Array;
+};
+
+function glorot(rows: number, cols: number, rng: () => number): tf.Tensor2D {
+  const limit = Math.sqrt(6 / (rows + cols));
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = (rng() * 2 - 1) * limit;
+  return tf.tensor2d(data, [rows, cols]);
+}
+
+/**
+ * The trained part of the embedder: standardised backbone features →
+ * (ReLU layer) → linear projection → L2-normalised embedding, plus a cosine
+ * classifier over the labels that drives category-aware ranking.
+ */
+export class ProjectionHead {
+  readonly variables: tf.Variable[];
+  private readonly w1?: tf.Variable;
+  private readonly b1?: tf.Variable;
+  private readonly w2: tf.Variable;
+  private readonly b2: tf.Variable;
+  private readonly wc: tf.Variable;
+
+  constructor(
+    readonly config: HeadConfig,
+    seed: number,
+  ) {
+    const rng = createRng(seed);
+    const { inputDim, hiddenDim, embedDim, numClasses } = config;
+    const projIn = hiddenDim > 0 ? hiddenDim : inputDim;
+    if (hiddenDim > 0) {
+      this.w1 = tf.variable(glorot(inputDim, hiddenDim, rng), true, "w1");
+      this.b1 = tf.variable(tf.zeros([hiddenDim]), true, "b1");
+    }
+    this.w2 = tf.variable(glorot(projIn, embedDim, rng), true, "w2");
+    this.b2 = tf.variable(tf.zeros([embedDim]), true, "b2");
+    this.wc = tf.variable(glorot(numClasses, embedDim, rng), true, "wc");
+    this.variables = [this.w1, this.b1, this.w2, this.b2, this.wc].filter((v): v is tf.Variable => v !== undefined);
+  }
+
+  /** Embeddings (unit norm) and classifier logits for standardised inputs. */
+  forward(x: tf.Tensor2D, dropout = 0, seed = 0): { embedding: tf.Tensor2D; logits: tf.Tensor2D } {
+    return tf.tidy(() => {
+      // Seeded dropout keeps training runs reproducible.
+      let h: tf.Tensor2D = dropout > 0 ? (tf.dropout(x, dropout, undefined, seed) as tf.Tensor2D) : x;
+      if (this.w1 && this.b1) {
+        h = tf.relu(tf.add(tf.matMul(h, this.w1), this.b1)) as tf.Tensor2D;
+        if (dropout > 0) h = tf.dropout(h, dropout, undefined, seed + 1) as tf.Tensor2D;
+      }
+      const z = tf.add(tf.matMul(h, this.w2), this.b2) as tf.Tensor2D;
+      const embedding = l2Normalize(z);
+      const prototypes = l2Normalize(this.wc as unknown as tf.Tensor2D);
+      const logits = tf.mul(tf.matMul(embedding, prototypes, false, true), this.config.scale) as tf.Tensor2D;
+      return { embedding, logits };
+    });
+  }
+
+  /** Weight matrices that decay under AdamW (biases and prototypes do not). */
+  get decayed(): tf.Variable[] {
+    return [this.w1, this.w2].filter((v): v is tf.Variable => v !== undefined);
+  }
+
+  /** Copies the current values out, for checkpoints and export. */
+  snapshot(mean: Float32Array, std: Float32Array): HeadWeights {
+    const read = (v: tf.Variable | undefined) => (v ? Float32Array.from(v.dataSync() as Float32Array) : undefined);
+    const prototypes = tf.tidy(() => l2Normalize(this.wc as unknown as tf.Tensor2D).dataSync() as Float32Array);
+    return {
+      config: this.config,
+      mean,
+      std,
+      w1: read(this.w1),
+      b1: read(this.b1),
+      w2: read(this.w2)!,
+      b2: read(this.b2)!,
+      classWeights: Float32Array.from(prototypes),
+    };
+  }
+
+  /** Restores values from a snapshot (the best checkpoint after early stopping). */
+  restore(weights: HeadWeights): void {
+    const { inputDim, hiddenDim, embedDim } = this.config;
+    if (this.w1 && weights.w1 && weights.b1) {
+      this.w1.assign(tf.tensor2d(weights.w1, [inputDim, hiddenDim]));
+      this.b1!.assign(tf.tensor1d(weights.b1));
+    }
+    this.w2.assign(tf.tensor2d(weights.w2, [hiddenDim > 0 ? hiddenDim : inputDim, embedDim]));
+    this.b2.assign(tf.tensor1d(weights.b2));
+    this.wc.assign(tf.tensor2d(weights.classWeights, [this.config.numClasses, embedDim]));
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}
+
+/** Row-wise L2 normalisation. */
+export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 2, 1, true), 1e-12)) as tf.Tensor2D);
+}

@@ -1,0 +1,96 @@
+import path from "node:path";
+import { z } from "zod";
+import { readCatalog } from "../lib/catalog/store";
+import { parseCliArgs, runCli } from "../lib/cli/args";
+import { loadConfig } from "../lib/config";
+import { formatDuration } from "../lib/embed/progress";
+import { writeJsonAtomic } from "../lib/fs/atomic";
+import { reindexCatalog } from "../lib/pipeline/build-catalog";
+import { trainModel } from "../lib/pipeline/train-model";
+import { defaultTrainOptions } from "../lib/train/train-head";
+import { setTrainingBackend } from "../lib/train/backend";
+
+const d = defaultTrainOptions;
+const optionsSchema = z.object({
+  catalog: z.string().optional(),
+  hidden: z.coerce.number().int().min(0).max(8192).default(d.hiddenDim),
+  dim: z.coerce.number().int().min(8).max(2048).default(d.embedDim),
+  p: z.coerce.number().int().min(2).max(256).default(d.p),
+  k: z.coerce.number().int().min(2).max(64).default(d.k),
+  margin: z.coerce.number().positive().max(2).default(d.margin),
+  ceWeight: z.coerce.number().min(0).default(d.ceWeight),
+  scale: z.coerce.number().positive().default(d.scale),
+  lr: z.coerce.number().positive().max(1).default(d.learningRate),
+  weightDecay: z.coerce.number().min(0).default(d.weightDecay),
+  dropout: z.coerce.number().min(0).max(0.9).default(d.dropout),
+  epochs: z.coerce.number().int().min(1).max(1000).default(d.maxEpochs),
+  patience: z.coerce.number().int().min(1).default(d.patience),
+  seed: z.coerce.number().int().default(d.seed),
+  boosts: z
+    .string()
+    .default("0,0.05,0.1,0.2,0.3,0.5,1")
+    .transform((s) => s.split(",").map(Number))
+    .pipe(z.array(z.number().min(0))),
+  backend: z.enum(["wasm", "cpu"]).default("wasm"),
+  noReindex: z.boolean().default(false),
+});
+
+await runCli(async () => {
+  const { options } = parseCliArgs(process.argv.slice(2), optionsSchema);
+  const config = loadConfig();
+  const catalogDir = options.catalog ? path.resolve(options.catalog) : config.CATALOG_DIR;
+  await setTrainingBackend(options.backend);
+  const { items, manifest } = await readCatalog(catalogDir);
+  console.log(
+    `train: P=${options.p} K=${options.k} margin=${options.margin} hidden=${options.hidden} dim=${options.dim} ` +
+      `ce=${options.ceWeight} lr=${options.lr} wd=${options.weightDecay} dropout=${options.dropout} seed=${options.seed} (${options.backend})`,
+  );
+  const result = await trainModel(items, {
+    modelsDir: config.MODELS_DIR,
+    cacheDir: config.CACHE_DIR,
+    catalogDir,
+    maxPixels: config.MAX_IMAGE_PIXELS,
+    labelColumn: manifest.labelColumn,
+    boosts: options.boosts,
+    train: {
+      hiddenDim: options.hidden,
+      embedDim: options.dim,
+      p: options.p,
+      k: options.k,
+      margin: options.margin,
+      ceWeight: options.ceWeight,
+      scale: options.scale,
+      learningRate: options.lr,
+      weightDecay: options.weightDecay,
+      dropout: options.dropout,
+      maxEpochs: options.epochs,
+      patience: options.patience,
+      seed: options.seed,
+    },
+    onEpoch: (e) =>
+      console.log(
+        `epoch ${String(e.epoch).padStart(2)}  train ${e.trainLoss.toFixed(4)} (triplet ${e.trainTriplet.toFixed(4)}, ` +
+          `active ${(100 * e.activeTriplets).toFixed(1)}%)  val ${e.valLoss.toFixed(4)} (triplet ${e.valTriplet.toFixed(4)}, ` +
+          `acc ${(100 * e.valAccuracy).toFixed(1)}%)  ${e.seconds.toFixed(1)} s${e.best ? "  *best" : ""}`,
+      ),
+  });
+  for (const b of result.boostSearch) {
+    console.log(`val boost ${b.boost}: P@5 ${b.val.pAt5.toFixed(4)} MRR ${b.val.mrr.toFixed(4)} mAP@10 ${b.val.mapAt10.toFixed(4)}`);
+  }
+  console.log(
+    `train: best epoch ${result.bestEpoch} of ${result.log.length}, category boost ${result.model.ranking?.categoryBoost}, ` +
+      `${formatDuration(result.seconds)} → models/${result.model.file} (${result.model.id})`,
+  );
+  await writeJsonAtomic(path.join("reports", "train.json"), {
+    options,
+    model: result.model.id,
+    bestEpoch: result.bestEpoch,
+    seconds: result.seconds,
+    epochs: result.log,
+    boostSearch: result.boostSearch,
+  });
+  if (!options.noReindex) {
+    const re = await reindexCatalog({ modelsDir: config.MODELS_DIR, cacheDir: config.CACHE_DIR, catalogDir, maxPixels: config.MAX_IMAGE_PIXELS });
+    console.log(`train: re-indexed ${re.items} items for ${re.model.name} → ${re.indexFile}`);
+  }
+});
