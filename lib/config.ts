@@ -11,6 +11,8 @@ const envSchema = z.object({
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(50_000_000),
   ORT_THREADS: z.coerce.number().int().min(0).default(0),
   INFERENCE_QUEUE_LIMIT: z.coerce.number().int().positive().default(32),
+  /** Serve this model (a name in MODELS_DIR) instead of the trained one or the backbone. */
+  MODEL_NAME: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof envSchema> & { root: string };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
-import { createRng, splitStratified, type SplitInput } from "./split";
+import { createRng } from "../random";
+import { splitStratified, type SplitInput } from "./split";
 
 function makeItems(counts: Record<string, number>): SplitInput[] {
   const items: SplitInput[] = [];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../errors";
 import type { SplitName } from "./types";
+import { createRng } from "../random";
 
 /** An item to split: `group` (optional) keeps items together, e.g. byte-identical images. */
 export type SplitInput = { id: string; label: string; group?: string };
@@ -79,18 +80,6 @@ export function splitStratified(items: readonly SplitInput[], options: SplitOpti
     }
   }
   return { assignments, labels };
-}
-
-/** mulberry32: a tiny, fast, well-distributed 32-bit PRNG; returns floats in [0, 1). */
-export function createRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Groups of ids, each sorted, the groups ordered by their first id: a canonical order. */

@@ -23,8 +23,8 @@ export function normalizeRowsInPlace(x: Float32Array, dim: number): Float32Array
 }
 
 /**
- * Turns raw backbone features into the served model's embeddings without
- * re-running the CNN: the backbone's embedding is the normalised feature; a
+ * Turns raw backbone descriptors into the served model's embeddings without
+ * re-running the CNN: the backbone's embedding is the normalised GAP prefix; a
  * trained model's head graph is run on the features. Mathematically the same as
  * running the served graph on the images (a test checks it).
  */
@@ -36,7 +36,13 @@ export async function embedFeatures(
   batchSize = 1024,
 ): Promise<FeatureEmbeddings> {
   const featureDim = features.length / Math.max(n, 1);
-  if (model.kind === "backbone") return { embeddings: normalizeRowsInPlace(Float32Array.from(features), featureDim) };
+  if (model.kind === "backbone") {
+    // The backbone's embedding is its normalised GAP features, the descriptor's first columns.
+    const dim = model.embedding.dim;
+    const embeddings = new Float32Array(n * dim);
+    for (let r = 0; r < n; r++) embeddings.set(features.subarray(r * featureDim, r * featureDim + dim), r * dim);
+    return { embeddings: normalizeRowsInPlace(embeddings, dim) };
+  }
   if (!model.head || !model.classifier) throw new AppError("internal", `Model ${model.name} has no head graph`);
   const session = await ort.InferenceSession.create(path.join(modelsDir, model.head.file), {
     intraOpNumThreads: os.availableParallelism(),

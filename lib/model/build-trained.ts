@@ -1,7 +1,7 @@
 import path from "node:path";
 import { writeFileAtomic } from "../fs/atomic";
 import type { HeadWeights } from "../train/projection-head";
-import { contentId } from "./build-backbone";
+import { addDescriptor, contentId } from "./build-backbone";
 import { convertKerasCnn } from "./convert-keras";
 import { appendHead } from "./head-graph";
 import { readKerasModel, resolveResnetImagenetJson } from "./keras-model";
@@ -19,16 +19,17 @@ export type TrainedModelOptions = {
 
 /**
  * Merges the trained head into the served graph: `<modelsDir>/product-embedder.onnx`
- * maps an image to `features`, `embedding` and `probabilities` in one run; the head
+ * maps an image to `descriptor`, `embedding` and `probabilities` in one run; the head
  * alone is also written (`.head.onnx`) to embed cached backbone features.
  */
 export async function buildTrainedModel(options: TrainedModelOptions): Promise<ModelManifest> {
   const { modelsDir, backbone, head } = options;
   const keras = await readKerasModel(options.kerasModelJson ?? resolveResnetImagenetJson());
-  const { builder, inputName, featureTensor, dim } = convertKerasCnn(keras, { featureLayer: "avg_pool" });
-  const features = builder.addNode("Identity", [featureTensor], {}, ["features"]);
-  builder.addOutput(features, ["batch", dim]);
-  appendHead(builder, featureTensor, head);
+  const converted = convertKerasCnn(keras, { featureLayer: "avg_pool" });
+  const { builder, inputName } = converted;
+  const descriptor = addDescriptor(converted, "descriptor");
+  builder.addOutput(descriptor.tensor, ["batch", descriptor.dim]);
+  appendHead(builder, descriptor.tensor, head);
   const merged = builder.encode("product_embedder", "ResNet50 ImageNet backbone + metric-learned head");
 
   const headOnly = new OnnxGraphBuilder();
@@ -51,7 +52,7 @@ export async function buildTrainedModel(options: TrainedModelOptions): Promise<M
     input: { name: inputName },
     preprocess: backbone.preprocess,
     embedding: { output: "embedding", dim: head.config.embedDim },
-    features: { output: "features", dim },
+    features: { output: "descriptor", dim: descriptor.dim },
     backbone: { id: backbone.id, name: backbone.name },
     head: { file: headFile, input: "features" },
     classifier: { output: "probabilities", labelColumn: options.labelColumn, labels: options.labels },

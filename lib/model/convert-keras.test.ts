@@ -31,9 +31,9 @@ describe("Keras ResNet50 → ONNX conversion", () => {
     await subset?.cleanup();
   });
 
-  it("declares the 2048-d pooled features and caffe preprocessing", () => {
+  it("declares the 2048-d pooled embedding, the descriptor and caffe preprocessing", () => {
     expect(manifest.embedding.dim).toBe(2048);
-    expect(manifest.features?.dim).toBe(2048);
+    expect(manifest.features?.dim).toBe(5120);
     expect(manifest.preprocess).toMatchObject({
       channelOrder: "BGR",
       mean: [103.939, 116.779, 123.68],
@@ -57,7 +57,10 @@ describe("Keras ResNet50 → ONNX conversion", () => {
         weightData: keras.weightData,
       }),
     );
-    const truncated = tfl.model({ inputs: full.inputs, outputs: full.getLayer("avg_pool").output });
+    const truncated = tfl.model({
+      inputs: full.inputs,
+      outputs: ["avg_pool", "activation_48", "activation_39"].map((name) => full.getLayer(name).output as tfl.SymbolicTensor),
+    });
 
     const embedder = await Embedder.create(modelsDir, manifest, { threads: 2 });
     const { readFile } = await import("node:fs/promises");
@@ -67,31 +70,45 @@ describe("Keras ResNet50 → ONNX conversion", () => {
     });
     const { height, width } = manifest.preprocess;
     const ours = await embedder.run(pixels, 1, true);
-    const reference = tf.tidy(() =>
-      (truncated.predict(tf.tensor4d(pixels, [1, height, width, 3])) as tf.Tensor).dataSync(),
-    ) as Float32Array;
+    const [gap4, gem4, gap3] = tf.tidy(() => {
+      const [pool, layer4, layer3] = truncated.predict(tf.tensor4d(pixels, [1, height, width, 3])) as tf.Tensor[];
+      const gem = tf.pow(tf.mean(tf.pow(tf.maximum(layer4!, 1e-6), 3), [1, 2]), 1 / 3);
+      return [pool!.dataSync(), gem.dataSync(), tf.mean(layer3!, [1, 2]).dataSync()] as Float32Array[];
+    });
     await embedder.dispose();
 
-    const features = ours.features!;
-    expect(features.length).toBe(2048);
-    expect(reference.length).toBe(2048);
-    let dot = 0;
-    let na = 0;
-    let nb = 0;
-    let maxAbs = 0;
-    for (let i = 0; i < 2048; i++) {
-      dot += features[i]! * reference[i]!;
-      na += features[i]! ** 2;
-      nb += reference[i]! ** 2;
-      maxAbs = Math.max(maxAbs, Math.abs(features[i]! - reference[i]!));
+    const descriptor = ours.features!;
+    expect(descriptor.length).toBe(2048 + 2048 + 1024);
+    const parts = [
+      { ours: descriptor.subarray(0, 2048), reference: gap4! },
+      { ours: descriptor.subarray(2048, 4096), reference: gem4! },
+      { ours: descriptor.subarray(4096), reference: gap3! },
+    ];
+    for (const part of parts) {
+      expect(part.ours.length).toBe(part.reference.length);
+      const { cosine, maxAbs } = compare(part.ours, part.reference);
+      expect(cosine).toBeGreaterThanOrEqual(0.9999);
+      // Not just the direction: the magnitudes agree too (post-ReLU means, O(1)).
+      expect(maxAbs / Math.max(...part.reference)).toBeLessThan(1e-3);
     }
-    const cosine = dot / Math.sqrt(na * nb);
-    expect(cosine).toBeGreaterThanOrEqual(0.9999);
-    // Not just the direction: the magnitudes agree too (features are post-ReLU means, O(1)).
-    expect(maxAbs / Math.max(...reference)).toBeLessThan(1e-3);
-    // The embedding output is the L2-normalised feature vector.
+    // The embedding output is the L2-normalised GAP feature vector (the reference design's).
     const norm = Math.sqrt(ours.embedding.reduce((s, v) => s + v * v, 0));
     expect(norm).toBeCloseTo(1, 5);
-    expect(ours.embedding[0]! * Math.sqrt(na)).toBeCloseTo(features[0]!, 4);
+    const gapNorm = Math.sqrt(gap4!.reduce((s, v) => s + v * v, 0));
+    expect(ours.embedding[0]! * gapNorm).toBeCloseTo(gap4![0]!, 4);
   }, 300_000);
 });
+
+function compare(a: Float32Array, b: Float32Array): { cosine: number; maxAbs: number } {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! ** 2;
+    nb += b[i]! ** 2;
+    maxAbs = Math.max(maxAbs, Math.abs(a[i]! - b[i]!));
+  }
+  return { cosine: dot / Math.sqrt(na * nb), maxAbs };
+}

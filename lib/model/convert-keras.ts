@@ -15,6 +15,10 @@ export type ConvertedGraph = {
   /** ONNX tensor holding the raw feature vector, shape [N, dim]. */
   featureTensor: string;
   dim: number;
+  /** The ONNX tensor of every converted Keras layer's output, by layer name. */
+  tensors: ReadonlyMap<string, string>;
+  /** Channels of every converted Keras layer's output, by layer name. */
+  channels: ReadonlyMap<string, number>;
 };
 
 type Pending = { pads: [number, number, number, number] } | null;
@@ -129,7 +133,7 @@ export function convertKerasCnn(model: KerasModel, options: ConvertOptions): Con
     }
     if (layer.name === options.featureLayer) {
       const featureTensor = requireTensor(tensorOf.get(layer.name), layer);
-      return { builder: g, inputName, featureTensor, dim: channelsOf.get(layer.name) ?? 0 };
+      return { builder: g, inputName, featureTensor, dim: channelsOf.get(layer.name) ?? 0, tensors: tensorOf, channels: channelsOf };
     }
   }
   throw new AppError("internal", `Feature layer ${options.featureLayer} not found in the model`);

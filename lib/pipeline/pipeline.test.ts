@@ -12,6 +12,7 @@ import { buildBackboneModel } from "../model/build-backbone";
 import { BACKBONE_NAME, readModelManifest, type ModelManifest } from "../model/manifest";
 import { createSearchService } from "../search/search-service";
 import { setTrainingBackend } from "../train/backend";
+import { defaultTrainOptions } from "../train/train-head";
 import { buildCatalog, loadItemFeatures, reindexCatalog } from "./build-catalog";
 import { embedProtocol, runProtocol } from "./evaluate";
 import { trainModel } from "./train-model";
@@ -110,21 +111,7 @@ describe("catalog pipeline on a real subset", () => {
       maxPixels: 50_000_000,
       labelColumn: "articleType",
       boosts: [0, 0.2],
-      train: {
-        hiddenDim: 0,
-        embedDim: 64,
-        p: 8,
-        k: 4,
-        margin: 0.3,
-        ceWeight: 1,
-        scale: 16,
-        learningRate: 1e-3,
-        weightDecay: 1e-4,
-        dropout: 0.1,
-        maxEpochs: 15,
-        patience: 3,
-        seed: 1,
-      },
+      train: { ...defaultTrainOptions, hiddenDim: 0, embedDim: 64, p: 8, dropout: 0.1, maxEpochs: 15, seed: 1 },
     });
     expect(result.log.length).toBeGreaterThan(0);
     expect(result.model.kind).toBe("trained");

@@ -1,9 +1,8 @@
 import type { CatalogItem } from "../catalog/types";
 import { AppError } from "../errors";
+import { filterKeys as filterFields, type FilterKey as FilterField } from "../share/filter-keys";
 import type { SearchFilters } from "./types";
 
-export const filterFields = ["articleType", "masterCategory", "gender", "baseColour"] as const;
-export type FilterField = (typeof filterFields)[number];
 
 const CACHE_LIMIT = 64;
 
@@ -30,13 +29,6 @@ export class FilterMasks {
     }
   }
 
-  /** The values a field takes in the catalog, with their counts, most common first. */
-  values(field: FilterField): { value: string; count: number }[] {
-    return [...(this.rowsByValue.get(field) ?? new Map<string, number[]>())]
-      .map(([value, rows]) => ({ value, count: rows.length }))
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-  }
-
   /** The mask for `filters`, or undefined when no filter is set; unknown values are a bad request. */
   maskFor(filters: SearchFilters | undefined): Uint8Array | undefined {
     const active = filterFields.filter((f) => filters?.[f] !== undefined && filters[f] !== "");
@@ -49,8 +41,8 @@ export class FilterMasks {
       const value = filters![field]!;
       const rows = this.rowsByValue.get(field)?.get(value);
       if (!rows) {
-        const known = this.values(field).slice(0, 12).map((v) => v.value);
-        throw new AppError("bad_request", `Unknown ${field} "${value}". Known values include: ${known.join(", ")}`);
+        const known = [...(this.rowsByValue.get(field)?.keys() ?? [])].sort();
+        throw new AppError("bad_request", `Unknown ${field} "${value}". Allowed values: ${known.join(", ")}.`);
       }
       for (const row of rows) if (mask[row] === i) mask[row] = i + 1;
     });

@@ -103,7 +103,7 @@ class EngineSearchService implements SearchService {
  * that they belong together. Throws `not_ready` with the command to run when
  * something has not been built yet.
  */
-export async function createSearchService(config: Config, modelName = process.env.MODEL_NAME): Promise<SearchService> {
+export async function createSearchService(config: Config, modelName = config.MODEL_NAME): Promise<SearchService> {
   const { items } = await readCatalog(config.CATALOG_DIR);
   const model = await resolveServedModel(config.MODELS_DIR, modelName || undefined);
   const { index, header } = await loadFlatIndex(indexPathFor(config.CATALOG_DIR, model.id)).catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { createRng, shuffleInPlace } from "./random";
+import { createRng, shuffleInPlace } from "../random";
 
 export type PkSamplerOptions = {
   /** Distinct classes per batch. */

@@ -1,5 +1,6 @@
+import { denseMatMul } from "./dense";
 import { tf } from "./tf";
-import { createRng } from "./random";
+import { createRng } from "../random";
 
 export type HeadConfig = {
   inputDim: number;
@@ -52,13 +53,15 @@ export class ProjectionHead {
     const rng = createRng(seed);
     const { inputDim, hiddenDim, embedDim, numClasses } = config;
     const projIn = hiddenDim > 0 ? hiddenDim : inputDim;
+    // Variables copy their initial values; tidy disposes the temporaries.
+    const variable = (init: () => tf.Tensor, name: string) => tf.tidy(() => tf.variable(init(), true, name));
     if (hiddenDim > 0) {
-      this.w1 = tf.variable(glorot(inputDim, hiddenDim, rng), true, "w1");
-      this.b1 = tf.variable(tf.zeros([hiddenDim]), true, "b1");
+      this.w1 = variable(() => glorot(inputDim, hiddenDim, rng), "w1");
+      this.b1 = variable(() => tf.zeros([hiddenDim]), "b1");
     }
-    this.w2 = tf.variable(glorot(projIn, embedDim, rng), true, "w2");
-    this.b2 = tf.variable(tf.zeros([embedDim]), true, "b2");
-    this.wc = tf.variable(glorot(numClasses, embedDim, rng), true, "wc");
+    this.w2 = variable(() => glorot(projIn, embedDim, rng), "w2");
+    this.b2 = variable(() => tf.zeros([embedDim]), "b2");
+    this.wc = variable(() => glorot(numClasses, embedDim, rng), "wc");
     this.variables = [this.w1, this.b1, this.w2, this.b2, this.wc].filter((v): v is tf.Variable => v !== undefined);
   }
 
@@ -68,10 +71,10 @@ export class ProjectionHead {
       // Seeded dropout keeps training runs reproducible.
       let h: tf.Tensor2D = dropout > 0 ? (tf.dropout(x, dropout, undefined, seed) as tf.Tensor2D) : x;
       if (this.w1 && this.b1) {
-        h = tf.relu(tf.add(tf.matMul(h, this.w1), this.b1)) as tf.Tensor2D;
+        h = tf.relu(tf.add(denseMatMul(h, this.w1 as unknown as tf.Tensor2D), this.b1)) as tf.Tensor2D;
         if (dropout > 0) h = tf.dropout(h, dropout, undefined, seed + 1) as tf.Tensor2D;
       }
-      const z = tf.add(tf.matMul(h, this.w2), this.b2) as tf.Tensor2D;
+      const z = tf.add(denseMatMul(h, this.w2 as unknown as tf.Tensor2D), this.b2) as tf.Tensor2D;
       const embedding = l2Normalize(z);
       const prototypes = l2Normalize(this.wc as unknown as tf.Tensor2D);
       const logits = tf.mul(tf.matMul(embedding, prototypes, false, true), this.config.scale) as tf.Tensor2D;
@@ -103,13 +106,17 @@ export class ProjectionHead {
   /** Restores values from a snapshot (the best checkpoint after early stopping). */
   restore(weights: HeadWeights): void {
     const { inputDim, hiddenDim, embedDim } = this.config;
-    if (this.w1 && weights.w1 && weights.b1) {
-      this.w1.assign(tf.tensor2d(weights.w1, [inputDim, hiddenDim]));
-      this.b1!.assign(tf.tensor1d(weights.b1));
+    const set = (v: tf.Variable, value: tf.Tensor) => {
+      v.assign(value);
+      value.dispose();
+    };
+    if (this.w1 && this.b1 && weights.w1 && weights.b1) {
+      set(this.w1, tf.tensor2d(weights.w1, [inputDim, hiddenDim]));
+      set(this.b1, tf.tensor1d(weights.b1));
     }
-    this.w2.assign(tf.tensor2d(weights.w2, [hiddenDim > 0 ? hiddenDim : inputDim, embedDim]));
-    this.b2.assign(tf.tensor1d(weights.b2));
-    this.wc.assign(tf.tensor2d(weights.classWeights, [this.config.numClasses, embedDim]));
+    set(this.w2, tf.tensor2d(weights.w2, [hiddenDim > 0 ? hiddenDim : inputDim, embedDim]));
+    set(this.b2, tf.tensor1d(weights.b2));
+    set(this.wc, tf.tensor2d(weights.classWeights, [this.config.numClasses, embedDim]));
   }
 
   dispose(): void {

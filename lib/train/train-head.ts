@@ -28,8 +28,9 @@ export type TrainOptions = {
   seed: number;
 };
 
+/** The reference design's values (P=16, K=4, margin 0.3, Adam) and ours where it is silent. */
 export const defaultTrainOptions: TrainOptions = {
-  hiddenDim: 1024,
+  hiddenDim: 0,
   embedDim: 256,
   p: 16,
   k: 4,
@@ -37,8 +38,8 @@ export const defaultTrainOptions: TrainOptions = {
   ceWeight: 1,
   scale: 16,
   learningRate: 1e-3,
-  weightDecay: 1e-4,
-  dropout: 0.2,
+  weightDecay: 5e-4,
+  dropout: 0.5,
   maxEpochs: 30,
   patience: 3,
   seed: 42,
@@ -164,7 +165,11 @@ export async function trainHead(
       // Decoupled weight decay (AdamW): shrink weights after the Adam step.
       if (options.weightDecay > 0) {
         const factor = 1 - options.learningRate * options.weightDecay;
-        for (const v of head.decayed) v.assign(tf.tidy(() => tf.mul(v, factor)));
+        for (const v of head.decayed) {
+          const shrunk = tf.mul(v, factor);
+          v.assign(shrunk);
+          shrunk.dispose();
+        }
       }
       step += 1;
       sumLoss += cost!.dataSync()[0]!;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { createRng } from "../random";
+import { tf } from "./tf";
+import { defaultTrainOptions, trainHead, type TrainSet } from "./train-head";
+
+/** Gaussian clusters around random class centres: separable, but not trivially. */
+function makeClusters(perClass: number, classes: number, dim: number, seed: number): TrainSet {
+  const rng = createRng(seed);
+  const centres = Array.from({ length: classes }, () => Float32Array.from({ length: dim }, () => rng() * 2 - 1));
+  const features = new Float32Array(perClass * classes * dim);
+  const labels = new Int32Array(perClass * classes);
+  for (let i = 0; i < labels.length; i++) {
+    const c = i % classes;
+    labels[i] = c;
+    for (let j = 0; j < dim; j++) features[i * dim + j] = centres[c]![j]! + (rng() * 2 - 1) * 1.2 + 2;
+  }
+  return { features, labels };
+}
+
+const options = { ...defaultTrainOptions, hiddenDim: 0, embedDim: 16, p: 4, k: 4, maxEpochs: 6, patience: 2, seed: 3 };
+
+describe("trainHead", () => {
+  it("learns: validation loss falls and accuracy beats chance by far", async () => {
+    await tf.setBackend("cpu");
+    const train = makeClusters(40, 6, 32, 1);
+    const val = makeClusters(10, 6, 32, 1);
+    const result = await trainHead(train, val, 6, options);
+    const first = result.log[0]!;
+    const best = result.log[result.bestEpoch - 1]!;
+    expect(best.valLoss).toBeLessThan(first.valLoss);
+    expect(best.valAccuracy).toBeGreaterThan(0.6);
+    expect(result.weights.w2).toHaveLength(32 * 16);
+    expect(result.weights.classWeights).toHaveLength(6 * 16);
+  });
+
+  it("is reproducible for a seed, restores the best epoch and leaks no tensors", async () => {
+    await tf.setBackend("cpu");
+    const train = makeClusters(30, 5, 24, 2);
+    const val = makeClusters(8, 5, 24, 2);
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    const a = await trainHead(train, val, 5, options, () => counts.push(tf.memory().numTensors));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(new Set(counts).size).toBe(1); // constant across epochs
+    const b = await trainHead(train, val, 5, options);
+    expect(Array.from(b.weights.w2)).toEqual(Array.from(a.weights.w2));
+    expect(a.log.filter((e) => e.best).at(-1)?.epoch).toBe(a.bestEpoch);
+    // Early stopping: it stops `patience` epochs after the best one, or at maxEpochs.
+    expect(a.log.length === options.maxEpochs || a.log.length === a.bestEpoch + options.patience).toBe(true);
+  });
+});
