@@ -37,7 +37,8 @@ await runCli(async () => {
     const embedded = await embedProtocol(config.MODELS_DIR, model, input);
     const name = model.kind === "backbone" ? "ImageNet ResNet50 (frozen)" : "trained";
     if (model.kind === "trained" && (model.ranking?.categoryBoost ?? 0) > 0) {
-      variants.push(runProtocol(`${name}, cosine only`, model, input, embedded, { k: options.k, categoryBoost: 0 }));
+      const cosine = { ...model.ranking!, categoryBoost: 0 };
+      variants.push(runProtocol(`${name}, cosine only`, model, input, embedded, { k: options.k, ranking: cosine }));
     }
     variants.push(runProtocol(model.kind === "trained" ? `${name}, category-aware` : name, model, input, embedded, { k: options.k }));
   }

@@ -6,6 +6,7 @@ import { loadConfig } from "../lib/config";
 import { formatDuration } from "../lib/embed/progress";
 import { writeJsonAtomic } from "../lib/fs/atomic";
 import { reindexCatalog } from "../lib/pipeline/build-catalog";
+import { describeRanking } from "../lib/pipeline/evaluate";
 import { trainModel } from "../lib/pipeline/train-model";
 import { defaultTrainOptions } from "../lib/train/train-head";
 import { setTrainingBackend } from "../lib/train/backend";
@@ -28,7 +29,7 @@ const optionsSchema = z.object({
   seed: z.coerce.number().int().default(d.seed),
   boosts: z
     .string()
-    .default("0,0.05,0.1,0.2,0.3,0.5,1")
+    .default("0.05,0.1,0.2,0.3,0.5")
     .transform((s) => s.split(",").map(Number))
     .pipe(z.array(z.number().min(0))),
   backend: z.enum(["wasm", "cpu"]).default("wasm"),
@@ -75,10 +76,12 @@ await runCli(async () => {
       ),
   });
   for (const b of result.boostSearch) {
-    console.log(`val boost ${b.boost}: P@5 ${b.val.pAt5.toFixed(4)} MRR ${b.val.mrr.toFixed(4)} mAP@10 ${b.val.mapAt10.toFixed(4)}`);
+    console.log(
+      `val ${describeRanking(b.ranking)}: P@5 ${b.val.pAt5.toFixed(4)} MRR ${b.val.mrr.toFixed(4)} mAP@10 ${b.val.mapAt10.toFixed(4)}`,
+    );
   }
   console.log(
-    `train: best epoch ${result.bestEpoch} of ${result.log.length}, category boost ${result.model.ranking?.categoryBoost}, ` +
+    `train: best epoch ${result.bestEpoch} of ${result.log.length}, ranking ${describeRanking(result.model.ranking!)}, ` +
       `${formatDuration(result.seconds)} → models/${result.model.file} (${result.model.id})`,
   );
   await writeJsonAtomic(path.join("reports", "train.json"), {

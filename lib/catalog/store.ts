@@ -9,6 +9,7 @@ import { catalogItemSchema, catalogManifestSchema, type CatalogItem, type Catalo
  * Layout of a catalog directory. `catalog.json` is written last: while it exists the
  * other files are complete and match it.
  */
+// Catalog paths are runtime data, not build inputs: `turbopackIgnore` keeps Next.js from tracing them.
 export const catalogFiles = {
   manifest: "catalog.json",
   items: "items.json",
@@ -29,7 +30,7 @@ const contentTypes: Record<CatalogItem["imageExt"], string> = {
 
 /** Absolute path of an item's stored photo: `<dir>/images/<sha256>.<ext>`. */
 export function imagePathFor(dir: string, item: Pick<CatalogItem, "imageHash" | "imageExt">): string {
-  return path.resolve(dir, catalogFiles.images, `${item.imageHash}.${item.imageExt}`);
+  return path.resolve(/* turbopackIgnore: true */ dir, catalogFiles.images, `${item.imageHash}.${item.imageExt}`);
 }
 
 /** The HTTP content type of a stored photo. */
@@ -39,17 +40,17 @@ export function contentTypeFor(item: Pick<CatalogItem, "imageExt">): string {
 
 /** True when `<dir>/catalog.json` exists, i.e. a complete catalog is there. */
 export async function hasCatalog(dir: string): Promise<boolean> {
-  return pathExists(path.join(dir, catalogFiles.manifest));
+  return pathExists(path.join(/* turbopackIgnore: true */ dir, catalogFiles.manifest));
 }
 
 /** Reads and validates a catalog; `not_ready` when there is none, `internal` when it is inconsistent. */
 export async function readCatalog(dir: string): Promise<Catalog> {
-  const manifestFile = path.join(dir, catalogFiles.manifest);
+  const manifestFile = path.join(/* turbopackIgnore: true */ dir, catalogFiles.manifest);
   if (!(await pathExists(manifestFile))) {
     throw new AppError("not_ready", `No catalog in ${dir}: ${catalogFiles.manifest} is missing (build the catalog first)`);
   }
   const manifest = await readJson(manifestFile, catalogManifestSchema);
-  const items = await readJson(path.join(dir, catalogFiles.items), itemsSchema);
+  const items = await readJson(path.join(/* turbopackIgnore: true */ dir, catalogFiles.items), itemsSchema);
   if (items.length !== manifest.itemCount) {
     throw new AppError("internal", `Catalog ${dir} is inconsistent: ${items.length} items, manifest says ${manifest.itemCount}`);
   }
@@ -72,14 +73,14 @@ export async function writeCatalog(dir: string, manifest: CatalogManifest, items
     throw new AppError("internal", `Manifest itemCount ${checkedManifest.itemCount} != ${checkedItems.length} items`);
   }
   await fs.mkdir(dir, { recursive: true });
-  await fs.rm(path.join(dir, catalogFiles.manifest), { force: true });
-  await writeJsonAtomic(path.join(dir, catalogFiles.items), checkedItems);
-  await writeJsonAtomic(path.join(dir, catalogFiles.manifest), checkedManifest);
+  await fs.rm(path.join(/* turbopackIgnore: true */ dir, catalogFiles.manifest), { force: true });
+  await writeJsonAtomic(path.join(/* turbopackIgnore: true */ dir, catalogFiles.items), checkedItems);
+  await writeJsonAtomic(path.join(/* turbopackIgnore: true */ dir, catalogFiles.manifest), checkedManifest);
 }
 
 /** Writes the ingest report next to the catalog. */
 export async function writeIngestReport(dir: string, report: unknown): Promise<void> {
-  await writeJsonAtomic(path.join(dir, catalogFiles.report), report);
+  await writeJsonAtomic(path.join(/* turbopackIgnore: true */ dir, catalogFiles.report), report);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -21,7 +22,9 @@ export class VectorCache {
   private readonly vectors = new Map<string, Float32Array>();
   private pendingKeys: string[] = [];
   private pendingRows: Float32Array[] = [];
-  private nextChunk = 0;
+  private chunksWritten = 0;
+  /** Unique per writer, so processes sharing the cache never overwrite each other's chunks. */
+  private readonly writerId = `${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString("hex")}`;
 
   private constructor(
     readonly dir: string,
@@ -32,10 +35,8 @@ export class VectorCache {
   static async open(dir: string, dim: number): Promise<VectorCache> {
     const cache = new VectorCache(dir, dim);
     await fs.mkdir(dir, { recursive: true });
-    const names = (await fs.readdir(dir)).filter((n) => /^chunk-\d{6}\.bin$/.test(n)).sort();
+    const names = (await fs.readdir(dir)).filter((n) => /^chunk-[\w-]+\.bin$/.test(n)).sort();
     for (const name of names) await cache.loadChunk(path.join(dir, name));
-    const last = names.at(-1);
-    cache.nextChunk = last ? Number(last.slice(6, 12)) + 1 : 0;
     return cache;
   }
 
@@ -70,9 +71,9 @@ export class VectorCache {
     const pad = Buffer.alloc((4 - ((4 + header.length) % 4)) % 4);
     const body = Buffer.alloc(this.pendingRows.length * this.dim * 4);
     this.pendingRows.forEach((row, i) => body.set(new Uint8Array(row.buffer, row.byteOffset, row.byteLength), i * this.dim * 4));
-    const name = `chunk-${String(this.nextChunk).padStart(6, "0")}.bin`;
+    const name = `chunk-${this.writerId}-${String(this.chunksWritten).padStart(6, "0")}.bin`;
     await writeFileAtomic(path.join(this.dir, name), Buffer.concat([headerLength, header, pad, body]));
-    this.nextChunk += 1;
+    this.chunksWritten += 1;
     this.pendingKeys = [];
     this.pendingRows = [];
   }

@@ -48,7 +48,18 @@ export const modelManifestSchema = z.object({
    * Category-aware ranking: results are ordered by cosine + categoryBoost × P(item's label | query),
    * so they stay visually ordered within the most likely categories. Chosen on the validation split.
    */
-  ranking: z.object({ categoryBoost: z.number().min(0) }).optional(),
+  ranking: z
+    .object({
+      categoryBoost: z.number().min(0),
+      /**
+       * Where P(label | query) comes from: the classifier, a vote of the query's nearest
+       * catalog neighbours (weights = cosine^sharpness), or the mean of both.
+       */
+      source: z.enum(["classifier", "neighbours", "blend"]).default("classifier"),
+      neighbours: z.number().int().min(1).max(100).default(10),
+      sharpness: z.number().min(0).default(10),
+    })
+    .optional(),
 });
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 

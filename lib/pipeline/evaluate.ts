@@ -4,7 +4,7 @@ import { FlatIndex } from "../index/flat-index";
 import type { EvalVariant } from "../metrics/report";
 import { evaluateRetrieval, summarizeLatency, type RankedQuery } from "../metrics/retrieval";
 import type { ModelManifest } from "../model/manifest";
-import { CategoryRanker } from "../search/category-ranker";
+import { CategoryRanker, type RankingConfig } from "../search/category-ranker";
 
 export type ProtocolInput = {
   /** The filtered catalog (labels with enough images), in index order. */
@@ -17,8 +17,8 @@ export type ProtocolInput = {
 
 export type ProtocolOptions = {
   k?: number;
-  /** Overrides the model's category boost (used when tuning it on the validation split). */
-  categoryBoost?: number;
+  /** Overrides the model's ranking (used when choosing it on the validation split). */
+  ranking?: RankingConfig;
 };
 
 /** Embeds a protocol's items with a model once, so several rankings can be evaluated on them. */
@@ -42,16 +42,18 @@ export function runProtocol(
   options: ProtocolOptions = {},
 ): EvalVariant {
   const k = options.k ?? 10;
-  const boostWeight = options.categoryBoost ?? model.ranking?.categoryBoost ?? 0;
-  const ranker = new CategoryRanker({ ...model, ranking: { categoryBoost: boostWeight } }, input.items);
+  const ranking = options.ranking ?? model.ranking;
+  const ranker = new CategoryRanker({ ...model, ranking }, input.items);
   const classes = model.classifier?.labels.length ?? 0;
   const queries: RankedQuery[] = [];
   const latencies: number[] = [];
   for (const row of input.queryRows) {
     const started = performance.now();
+    const query = embedded.index.vector(row);
     const probabilities = embedded.probabilities?.subarray(row * classes, (row + 1) * classes);
-    const boost = ranker.boostFor(probabilities);
-    const hits = embedded.index.search(embedded.index.vector(row), k, { exclude: [row], boost });
+    const neighbours = ranker.needsNeighbours ? embedded.index.search(query, ranker.config.neighbours, { exclude: [row] }) : [];
+    const boost = ranker.boostFor(ranker.estimate(probabilities, neighbours));
+    const hits = embedded.index.search(query, k, { exclude: [row], boost });
     latencies.push(performance.now() - started);
     queries.push({ label: input.items[row]!.label, results: hits.map((h) => input.items[h.row]!.label) });
   }
@@ -65,7 +67,17 @@ export function runProtocol(
       model: `${model.name} (${model.id})`,
       dim: model.embedding.dim,
       input: `${model.preprocess.height}×${model.preprocess.width} ${model.preprocess.resize}`,
-      ranking: boostWeight > 0 ? `category-aware (boost ${boostWeight})` : "cosine",
+      ranking: describeRanking(ranker.config),
     },
   };
+}
+
+/** A short human description of a ranking configuration. */
+export function describeRanking(ranking: RankingConfig): string {
+  if (ranking.categoryBoost === 0) return "cosine";
+  const source =
+    ranking.source === "classifier"
+      ? "classifier"
+      : `${ranking.source === "blend" ? "classifier + " : ""}${ranking.neighbours}-neighbour vote (cos^${ranking.sharpness})`;
+  return `category-aware: ${source}, boost ${ranking.categoryBoost}`;
 }

@@ -5,6 +5,7 @@ import { buildTrainedModel } from "../model/build-trained";
 import { BACKBONE_NAME, readModelManifest, writeModelManifest, type ModelManifest } from "../model/manifest";
 import { trainHead, type EpochLog, type TrainOptions } from "../train/train-head";
 import { loadItemFeatures } from "./build-catalog";
+import type { RankingConfig } from "../search/category-ranker";
 import { embedProtocol, runProtocol } from "./evaluate";
 
 export type TrainModelOptions = {
@@ -13,7 +14,7 @@ export type TrainModelOptions = {
   catalogDir: string;
   maxPixels: number;
   labelColumn: string;
-  /** Candidate category boosts, chosen on the validation split. */
+  /** Candidate category boosts; the ranking is chosen on the validation split. */
   boosts: number[];
   train: TrainOptions;
   onEpoch?: (log: EpochLog) => void;
@@ -24,9 +25,20 @@ export type TrainModelResult = {
   log: EpochLog[];
   bestEpoch: number;
   seconds: number;
-  /** Validation-split results per candidate boost. */
-  boostSearch: { boost: number; val: EvalVariant["overall"] }[];
+  /** Validation-split results per candidate ranking. */
+  boostSearch: { ranking: RankingConfig; val: EvalVariant["overall"] }[];
 };
+
+/** Plain cosine, then each boost with each source of P(label | query). */
+export function rankingCandidates(boosts: readonly number[]): RankingConfig[] {
+  const candidates: RankingConfig[] = [{ categoryBoost: 0, source: "classifier", neighbours: 10, sharpness: 10 }];
+  for (const categoryBoost of boosts.filter((b) => b > 0)) {
+    for (const source of ["classifier", "neighbours", "blend"] as const) {
+      candidates.push({ categoryBoost, source, neighbours: 10, sharpness: 10 });
+    }
+  }
+  return candidates;
+}
 
 function rowsOf(items: readonly CatalogItem[], split: CatalogItem["split"]): number[] {
   return items.flatMap((item, row) => (item.split === split ? [row] : []));
@@ -70,12 +82,14 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
   // Choose the category boost on the validation split (queries = val items, index = whole filtered catalog).
   const input = { items: filtered, features, queryRows: valRows };
   const embedded = await embedProtocol(options.modelsDir, model, input);
-  const boostSearch = options.boosts.map((boost) => ({
-    boost,
-    val: runProtocol("val", model, input, embedded, { categoryBoost: boost }).overall,
+  const boostSearch = rankingCandidates(options.boosts).map((ranking) => ({
+    ranking,
+    val: runProtocol("val", model, input, embedded, { ranking }).overall,
   }));
-  const best = boostSearch.reduce((a, b) => (b.val.mapAt10 > a.val.mapAt10 ? b : a));
-  model = { ...model, ranking: { categoryBoost: best.boost } };
+  // The targets are P@5, MRR and mAP@10 alike: keep the ranking with the best mean of the three.
+  const merit = (m: EvalVariant["overall"]) => (m.pAt5 + m.mrr + m.mapAt10) / 3;
+  const best = boostSearch.reduce((a, b) => (merit(b.val) > merit(a.val) ? b : a));
+  model = { ...model, ranking: best.ranking };
   await writeModelManifest(options.modelsDir, model);
   return { model, log, bestEpoch, seconds: (Date.now() - started) / 1000, boostSearch };
 }

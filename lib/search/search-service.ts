@@ -49,12 +49,14 @@ class EngineSearchService implements SearchService {
     const t1 = performance.now();
     const out = await this.embedder.run(pixels, 1);
     const t2 = performance.now();
-    const boost = this.ranker.boostFor(out.probabilities);
-    const hits = this.index.search(out.embedding, options.k, { mask, boost });
+    // The query's category is estimated over the whole catalog, whatever the filters.
+    const neighbours = this.ranker.needsNeighbours ? this.index.search(out.embedding, this.ranker.config.neighbours) : [];
+    const distribution = this.ranker.estimate(out.probabilities, neighbours);
+    const hits = this.index.search(out.embedding, options.k, { mask, boost: this.ranker.boostFor(distribution) });
     const t3 = performance.now();
     return {
       hits: hits.map((hit) => ({ item: this.items[hit.row]!, score: hit.score })),
-      predicted: this.ranker.predict(out.probabilities),
+      predicted: this.ranker.predict(distribution),
       tookMs: { decode: t1 - t0, embed: t2 - t1, search: t3 - t2, total: t3 - t0 },
     };
   }

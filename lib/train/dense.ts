@@ -10,7 +10,7 @@ import { tf } from "./tf";
 export const denseMatMul = tf.customGrad((x, w, save) => {
   const xs = x as tf.Tensor2D;
   const ws = w as tf.Tensor2D;
-  save([xs, ws]);
+  (save as tf.GradSaveFunc)([xs, ws]);
   return {
     value: tf.matMul(xs, ws),
     gradFunc: (dy, saved) => {

@@ -17,7 +17,7 @@ function makeClusters(perClass: number, classes: number, dim: number, seed: numb
   return { features, labels };
 }
 
-const options = { ...defaultTrainOptions, hiddenDim: 0, embedDim: 16, p: 4, k: 4, maxEpochs: 6, patience: 2, seed: 3 };
+const options = { ...defaultTrainOptions, hiddenDim: 0, embedDim: 16, p: 4, k: 4, dropout: 0.1, maxEpochs: 6, patience: 2, seed: 3 };
 
 describe("trainHead", () => {
   it("learns: validation loss falls and accuracy beats chance by far", async () => {
