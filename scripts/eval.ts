@@ -9,7 +9,7 @@ import type { EvalResult, EvalVariant } from "../lib/metrics/report";
 import { renderEvalMarkdown, renderEvalSvg } from "../lib/metrics/report";
 import { BACKBONE_NAME, readModelManifest, resolveServedModel } from "../lib/model/manifest";
 import { loadItemFeatures, resolveBackbone } from "../lib/pipeline/build-catalog";
-import { embedProtocol, runProtocol } from "../lib/pipeline/evaluate";
+import { cosineRanking, embedProtocol, runProtocols } from "../lib/pipeline/evaluate";
 
 const optionsSchema = z.object({
   catalog: z.string().optional(),
@@ -35,12 +35,14 @@ await runCli(async () => {
   const variants: EvalVariant[] = [];
   for (const model of models) {
     const embedded = await embedProtocol(config.MODELS_DIR, model, input);
-    const name = model.kind === "backbone" ? "ImageNet ResNet50 (frozen)" : "trained";
-    if (model.kind === "trained" && (model.ranking?.categoryBoost ?? 0) > 0) {
-      const cosine = { ...model.ranking!, categoryBoost: 0 };
-      variants.push(runProtocol(`${name}, cosine only`, model, input, embedded, { k: options.k, ranking: cosine }));
-    }
-    variants.push(runProtocol(model.kind === "trained" ? `${name}, category-aware` : name, model, input, embedded, { k: options.k }));
+    const rankings =
+      model.kind === "backbone"
+        ? [{ name: "ImageNet ResNet50 (frozen), cosine", ranking: cosineRanking }]
+        : [
+            { name: "trained head, cosine", ranking: cosineRanking },
+            ...(model.ranking && model.ranking.categoryBoost > 0 ? [{ name: "trained head, category-aware (served)", ranking: model.ranking }] : []),
+          ];
+    variants.push(...runProtocols(model, input, embedded, rankings, options.k));
   }
   const result: EvalResult = {
     title: `Retrieval evaluation (${options.split} split, reference protocol)`,

@@ -82,6 +82,13 @@ export class FlatIndex implements VectorIndex {
     return Math.fround(dotRow(query, this.vectors, this.dim, row));
   }
 
+  /** The inner product of `query` with every row, into `out` (a new array by default). */
+  scoreAll(query: Float32Array, out = new Float32Array(this.count)): Float32Array {
+    checkQuery(query.length, this.dim, 1);
+    scoreAllRows(query, this.vectors, this.dim, out);
+    return out;
+  }
+
   /** The k rows with the highest inner product, best first (ties: lower row first). */
   search(query: Float32Array, k: number, filter: RowFilter = {}): IndexHit[] {
     checkQuery(query.length, this.dim, 1);

@@ -1,6 +1,7 @@
 import type { CatalogItem } from "../catalog/types";
 import { embedFeatures } from "../embed/embed-features";
 import { FlatIndex } from "../index/flat-index";
+import { selectTopK } from "../index/topk";
 import type { EvalVariant } from "../metrics/report";
 import { evaluateRetrieval, summarizeLatency, type RankedQuery } from "../metrics/retrieval";
 import type { ModelManifest } from "../model/manifest";
@@ -9,67 +10,87 @@ import { CategoryRanker, type RankingConfig } from "../search/category-ranker";
 export type ProtocolInput = {
   /** The filtered catalog (labels with enough images), in index order. */
   items: readonly CatalogItem[];
-  /** Raw backbone features of `items`, row-major. */
+  /** Raw backbone descriptors of `items`, row-major. */
   features: Float32Array;
   /** Rows used as queries (the test split for the protocol, val for tuning). */
   queryRows: readonly number[];
 };
 
-export type ProtocolOptions = {
-  k?: number;
-  /** Overrides the model's ranking (used when choosing it on the validation split). */
-  ranking?: RankingConfig;
-};
+export type EmbeddedProtocol = { index: FlatIndex; probabilities?: Float32Array };
 
 /** Embeds a protocol's items with a model once, so several rankings can be evaluated on them. */
-export async function embedProtocol(modelsDir: string, model: ModelManifest, input: ProtocolInput) {
+export async function embedProtocol(modelsDir: string, model: ModelManifest, input: ProtocolInput): Promise<EmbeddedProtocol> {
   const { embeddings, probabilities } = await embedFeatures(modelsDir, model, input.features, input.items.length);
   const index = new FlatIndex(model.embedding.dim, input.items.map((i) => i.id), embeddings);
   return { index, probabilities };
 }
 
+export const cosineRanking: RankingConfig = { categoryBoost: 0, source: "classifier", neighbours: 10, sharpness: 10 };
+
 /**
- * The reference protocol: every query searches the whole filtered catalog, its
- * own row excluded, and a result is relevant when it has the query's label. The
- * query's category comes from the model's prediction on the query image, never
- * from its true label.
+ * The reference protocol for several rankings at once: every query searches the
+ * whole filtered catalog, its own row excluded, and a result is relevant when it
+ * has the query's label. The query's category comes from the model's prediction
+ * on the query image and from its neighbours, never from its true label. Each
+ * query is scored against the catalog once; every ranking reuses those scores,
+ * exactly as `FlatIndex.search` with a boost would rank them.
  */
-export function runProtocol(
-  name: string,
+export function runProtocols(
   model: ModelManifest,
   input: ProtocolInput,
-  embedded: { index: FlatIndex; probabilities?: Float32Array },
-  options: ProtocolOptions = {},
-): EvalVariant {
-  const k = options.k ?? 10;
-  const ranking = options.ranking ?? model.ranking;
-  const ranker = new CategoryRanker({ ...model, ranking }, input.items);
+  embedded: EmbeddedProtocol,
+  rankings: readonly { name: string; ranking: RankingConfig }[],
+  k = 10,
+): EvalVariant[] {
+  const { index } = embedded;
   const classes = model.classifier?.labels.length ?? 0;
-  const queries: RankedQuery[] = [];
-  const latencies: number[] = [];
+  const rankers = rankings.map(({ ranking }) => new CategoryRanker({ ...model, ranking }, input.items));
+  const queries = rankings.map(() => [] as RankedQuery[]);
+  const latencies = rankings.map(() => [] as number[]);
+  const scores = new Float32Array(index.count);
+  const boosted = new Float32Array(index.count);
   for (const row of input.queryRows) {
     const started = performance.now();
-    const query = embedded.index.vector(row);
+    index.scoreAll(index.vector(row), scores);
+    const scoreMs = performance.now() - started;
     const probabilities = embedded.probabilities?.subarray(row * classes, (row + 1) * classes);
-    const neighbours = ranker.needsNeighbours ? embedded.index.search(query, ranker.config.neighbours, { exclude: [row] }) : [];
-    const boost = ranker.boostFor(ranker.estimate(probabilities, neighbours));
-    const hits = embedded.index.search(query, k, { exclude: [row], boost });
-    latencies.push(performance.now() - started);
-    queries.push({ label: input.items[row]!.label, results: hits.map((h) => input.items[h.row]!.label) });
+    const neighbours = topRows(scores, 10, row).map(({ row: r, score }) => ({ row: r, id: index.ids[r]!, score }));
+    rankers.forEach((ranker, v) => {
+      const t0 = performance.now();
+      const boost = ranker.boostFor(ranker.estimate(probabilities, neighbours.slice(0, ranker.config.neighbours)));
+      let ranked = scores;
+      if (boost) {
+        for (let r = 0; r < scores.length; r++) boosted[r] = scores[r]! + boost[r]!;
+        ranked = boosted;
+      }
+      const hits = topRows(ranked, k, row);
+      latencies[v]!.push(scoreMs + performance.now() - t0);
+      queries[v]!.push({ label: input.items[row]!.label, results: hits.map((h) => input.items[h.row]!.label) });
+    });
   }
-  const { overall, perLabel } = evaluateRetrieval(queries);
-  return {
-    name,
-    overall,
-    perLabel,
-    latency: summarizeLatency(latencies),
-    details: {
-      model: `${model.name} (${model.id})`,
-      dim: model.embedding.dim,
-      input: `${model.preprocess.height}×${model.preprocess.width} ${model.preprocess.resize}`,
-      ranking: describeRanking(ranker.config),
-    },
-  };
+  return rankings.map(({ name }, v) => {
+    const { overall, perLabel } = evaluateRetrieval(queries[v]!);
+    const ranking = rankers[v]!.config;
+    return {
+      name,
+      overall,
+      perLabel,
+      latency: summarizeLatency(latencies[v]!),
+      details: {
+        model: `${model.name} (${model.id})`,
+        dim: model.embedding.dim,
+        input: `${model.preprocess.height}×${model.preprocess.width} ${model.preprocess.resize}`,
+        ranking: describeRanking(ranking),
+      },
+    };
+  });
+}
+
+/** Top k rows of a score vector, one row excluded. */
+function topRows(scores: Float32Array, k: number, exclude: number) {
+  return selectTopK(scores, k + 1)
+    .filter((hit) => hit.row !== exclude)
+    .slice(0, k);
 }
 
 /** A short human description of a ranking configuration. */

@@ -6,7 +6,7 @@ import { BACKBONE_NAME, readModelManifest, writeModelManifest, type ModelManifes
 import { trainHead, type EpochLog, type TrainOptions } from "../train/train-head";
 import { loadItemFeatures } from "./build-catalog";
 import type { RankingConfig } from "../search/category-ranker";
-import { embedProtocol, runProtocol } from "./evaluate";
+import { embedProtocol, runProtocols } from "./evaluate";
 
 export type TrainModelOptions = {
   modelsDir: string;
@@ -82,10 +82,9 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
   // Choose the category boost on the validation split (queries = val items, index = whole filtered catalog).
   const input = { items: filtered, features, queryRows: valRows };
   const embedded = await embedProtocol(options.modelsDir, model, input);
-  const boostSearch = rankingCandidates(options.boosts).map((ranking) => ({
-    ranking,
-    val: runProtocol("val", model, input, embedded, { ranking }).overall,
-  }));
+  const candidates = rankingCandidates(options.boosts);
+  const results = runProtocols(model, input, embedded, candidates.map((ranking) => ({ name: "val", ranking })));
+  const boostSearch = candidates.map((ranking, i) => ({ ranking, val: results[i]!.overall }));
   // The targets are P@5, MRR and mAP@10 alike: keep the ranking with the best mean of the three.
   const merit = (m: EvalVariant["overall"]) => (m.pAt5 + m.mrr + m.mapAt10) / 3;
   const best = boostSearch.reduce((a, b) => (merit(b.val) > merit(a.val) ? b : a));
