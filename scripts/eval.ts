@@ -9,13 +9,15 @@ import type { EvalResult, EvalVariant } from "../lib/metrics/report";
 import { renderEvalMarkdown, renderEvalSvg } from "../lib/metrics/report";
 import { BACKBONE_NAME, readModelManifest, resolveServedModel } from "../lib/model/manifest";
 import { loadItemFeatures, resolveBackbone } from "../lib/pipeline/build-catalog";
-import { cosineRanking, embedProtocol, runProtocols } from "../lib/pipeline/evaluate";
+import { cosineRanking, embedProtocol, evaluateHnsw, runProtocols } from "../lib/pipeline/evaluate";
 
 const optionsSchema = z.object({
   catalog: z.string().optional(),
   out: z.string().default("reports"),
   split: z.enum(["test", "val"]).default("test"),
   k: z.coerce.number().int().min(10).max(100).default(10),
+  /** Also evaluate the served embedding through an HNSW graph (recall@10 against exact search). */
+  hnsw: z.boolean().default(false),
 });
 
 await runCli(async () => {
@@ -43,6 +45,7 @@ await runCli(async () => {
             ...(model.ranking && model.ranking.categoryBoost > 0 ? [{ name: "trained head, category-aware (served)", ranking: model.ranking }] : []),
           ];
     variants.push(...runProtocols(model, input, embedded, rankings, options.k));
+    if (options.hnsw && model === models.at(-1)) variants.push(evaluateHnsw(model, input, embedded.index, options.k));
   }
   const result: EvalResult = {
     title: `Retrieval evaluation (${options.split} split, reference protocol)`,

@@ -34,7 +34,7 @@ export const modelManifestSchema = z.object({
   preprocess: preprocessSchema,
   /** L2-normalised embedding output. */
   embedding: z.object({ output: z.string(), dim: z.number().int().positive() }),
-  /** Raw backbone features (what a head is trained on), when the graph exposes them. */
+  /** The backbone descriptor a head is trained on (see descriptorLayout), when the graph exposes it. */
   features: z.object({ output: z.string(), dim: z.number().int().positive() }).optional(),
   /** For a trained model: the backbone whose features the head was trained on (their cache is shared). */
   backbone: z.object({ id: z.string(), name: z.string() }).optional(),

@@ -1,6 +1,7 @@
 import type { CatalogItem } from "../catalog/types";
 import { embedFeatures } from "../embed/embed-features";
 import { FlatIndex } from "../index/flat-index";
+import { buildHnswIndex } from "../index/hnsw-index";
 import { selectTopK } from "../index/topk";
 import type { EvalVariant } from "../metrics/report";
 import { evaluateRetrieval, summarizeLatency, type RankedQuery } from "../metrics/retrieval";
@@ -84,6 +85,41 @@ export function runProtocols(
       },
     };
   });
+}
+
+/**
+ * The protocol through an HNSW graph (cosine ranking): its metrics, and its
+ * recall@k against exact search over the same vectors.
+ */
+export function evaluateHnsw(model: ModelManifest, input: ProtocolInput, index: FlatIndex, k = 10): EvalVariant {
+  const started = performance.now();
+  const hnsw = buildHnswIndex(index);
+  const buildSeconds = (performance.now() - started) / 1000;
+  const queries: RankedQuery[] = [];
+  const latencies: number[] = [];
+  let found = 0;
+  for (const row of input.queryRows) {
+    const query = index.vector(row);
+    const t0 = performance.now();
+    const hits = hnsw.search(query, k, { exclude: [row] });
+    latencies.push(performance.now() - t0);
+    const exact = new Set(index.search(query, k, { exclude: [row] }).map((h) => h.row));
+    found += hits.filter((h) => exact.has(h.row)).length;
+    queries.push({ label: input.items[row]!.label, results: hits.map((h) => input.items[h.row]!.label) });
+  }
+  const { overall, perLabel } = evaluateRetrieval(queries);
+  const { m, efConstruction, efSearch } = hnsw.params;
+  return {
+    name: `${model.kind === "trained" ? "trained head" : "ImageNet ResNet50"}, HNSW, cosine`,
+    overall,
+    perLabel,
+    latency: summarizeLatency(latencies),
+    details: {
+      model: `${model.name} (${model.id})`,
+      index: `hnswlib-node M=${m} efConstruction=${efConstruction} efSearch=${efSearch}, built in ${buildSeconds.toFixed(0)} s`,
+      [`recall@${k} vs exact`]: (found / (k * input.queryRows.length)).toFixed(4),
+    },
+  };
 }
 
 /** Top k rows of a score vector, one row excluded. */
