@@ -2,6 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { AppError } from "../errors";
+import { normalizeRowsInPlace } from "../matrix";
 import type { ModelManifest } from "../model/manifest";
 
 export type FeatureEmbeddings = {
@@ -10,17 +11,6 @@ export type FeatureEmbeddings = {
   /** Class probabilities [n, labels] when the model has a classifier. */
   probabilities?: Float32Array;
 };
-
-/** L2-normalises each row of a row-major matrix in place. */
-export function normalizeRowsInPlace(x: Float32Array, dim: number): Float32Array {
-  for (let r = 0; r < x.length / dim; r++) {
-    let s = 0;
-    for (let j = r * dim; j < (r + 1) * dim; j++) s += x[j]! * x[j]!;
-    const inv = 1 / Math.max(Math.sqrt(s), 1e-12);
-    for (let j = r * dim; j < (r + 1) * dim; j++) x[j]! *= inv;
-  }
-  return x;
-}
 
 /**
  * Turns raw backbone descriptors into the served model's embeddings without

@@ -3,6 +3,7 @@ import { indexPathFor } from "../catalog/index-path";
 import { ingestCatalog, type IngestReport } from "../catalog/ingest";
 import { imagePathFor, readCatalog, writeCatalog } from "../catalog/store";
 import { AppError } from "../errors";
+import { gatherRows } from "../matrix";
 import type { CatalogItem } from "../catalog/types";
 import { computeFeatures, type FeatureRunStats } from "../embed/compute-features";
 import { embedFeatures } from "../embed/embed-features";
@@ -109,7 +110,9 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<BuildC
   // Items whose image failed to embed cannot be searched: drop them (they are reported).
   const failed = new Set(stats.failed.map((f) => f.key));
   const kept = failed.size === 0 ? items : items.filter((item) => !failed.has(item.imageHash));
-  const keptFeatures = failed.size === 0 ? features : selectRows(features, items, kept);
+  const dim = features.length / Math.max(items.length, 1);
+  const keptFeatures =
+    failed.size === 0 ? features : gatherRows(features, dim, items.flatMap((item, row) => (failed.has(item.imageHash) ? [] : [row])));
 
   const indexFile = await writeModelIndex(options.modelsDir, options.catalogDir, model, kept, keptFeatures);
   await writeCatalog(options.catalogDir, { ...manifest, itemCount: kept.length }, kept);
@@ -154,15 +157,4 @@ export async function reindexCatalog(
   if (stats.failed.length > 0) throw new AppError("internal", `${stats.failed.length} catalog images failed to embed`);
   const indexFile = await writeModelIndex(options.modelsDir, options.catalogDir, model, items, features);
   return { model, indexFile, items: items.length };
-}
-
-function selectRows(features: Float32Array, items: readonly CatalogItem[], kept: readonly CatalogItem[]): Float32Array {
-  const dim = features.length / Math.max(items.length, 1);
-  const rowOf = new Map(items.map((item, row) => [item.id, row]));
-  const out = new Float32Array(kept.length * dim);
-  kept.forEach((item, i) => {
-    const row = rowOf.get(item.id)!;
-    out.set(features.subarray(row * dim, (row + 1) * dim), i * dim);
-  });
-  return out;
 }

@@ -1,5 +1,6 @@
 import type { CatalogItem } from "../catalog/types";
 import { AppError } from "../errors";
+import { gatherRows } from "../matrix";
 import type { EvalVariant } from "../metrics/report";
 import { buildTrainedModel } from "../model/build-trained";
 import { BACKBONE_NAME, readModelManifest, writeModelManifest, type ModelManifest } from "../model/manifest";
@@ -44,11 +45,6 @@ function rowsOf(items: readonly CatalogItem[], split: CatalogItem["split"]): num
   return items.flatMap((item, row) => (item.split === split ? [row] : []));
 }
 
-function gather(features: Float32Array, dim: number, rows: readonly number[]): Float32Array {
-  const out = new Float32Array(rows.length * dim);
-  rows.forEach((row, i) => out.set(features.subarray(row * dim, (row + 1) * dim), i * dim));
-  return out;
-}
 
 /**
  * Trains the head on the catalog's train split (validation split for early
@@ -67,7 +63,7 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
   const trainRows = rowsOf(filtered, "train");
   const valRows = rowsOf(filtered, "val");
   const toSet = (rows: number[]) => ({
-    features: gather(features, dim, rows),
+    features: gatherRows(features, dim, rows),
     labels: Int32Array.from(rows, (row) => classOf.get(filtered[row]!.label)!),
   });
   const { weights, log, bestEpoch } = await trainHead(toSet(trainRows), toSet(valRows), labels.length, options.train, options.onEpoch);

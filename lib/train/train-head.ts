@@ -1,4 +1,5 @@
 import { tf } from "./tf";
+import { gatherRows, normalizeRows } from "../matrix";
 import { EarlyStopping } from "./early-stopping";
 import { PkSampler } from "./pk-sampler";
 import { ProjectionHead, type HeadConfig, type HeadWeights } from "./projection-head";
@@ -59,18 +60,6 @@ export type EpochLog = {
 
 export type TrainResult = { weights: HeadWeights; log: EpochLog[]; bestEpoch: number };
 
-/** Row-wise L2 normalisation of a row-major matrix, into a new array. */
-export function normalizeRows(x: Float32Array, dim: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let r = 0; r < x.length / dim; r++) {
-    let s = 0;
-    for (let j = 0; j < dim; j++) s += x[r * dim + j]! ** 2;
-    const inv = 1 / Math.max(Math.sqrt(s), 1e-12);
-    for (let j = 0; j < dim; j++) out[r * dim + j] = x[r * dim + j]! * inv;
-  }
-  return out;
-}
-
 /** Per-dimension mean and std (std floored) of a row-major matrix. */
 export function columnStats(x: Float32Array, dim: number): { mean: Float32Array; std: Float32Array } {
   const n = x.length / dim;
@@ -97,11 +86,6 @@ function standardize(unit: Float32Array, dim: number, mean: Float32Array, std: F
   return out;
 }
 
-function gatherRows(x: Float32Array, dim: number, rows: number[]): Float32Array {
-  const out = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => out.set(x.subarray(r * dim, (r + 1) * dim), i * dim));
-  return out;
-}
 
 /**
  * Trains the projection head with batch-hard triplet loss (+ optional cosine
