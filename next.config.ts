@@ -18,6 +18,8 @@ const contentSecurityPolicy = [
 ].join("; ");
 
 const nextConfig: NextConfig = {
+  // Separate build folders let benchmarks and tests build side by side (NEXT_DIST_DIR=.next-bench).
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native addons must be loaded by Node at run time, never bundled.
   serverExternalPackages: ["onnxruntime-node", "sharp", "hnswlib-node"],
   poweredByHeader: false,
