@@ -1,0 +1,46 @@
+import type { CatalogItem } from "../catalog/types";
+import type { SearchFilters } from "../search/types";
+
+/** One stored product: its catalog record and its embedding under the served model (L2-normalised). */
+export type StoredEntry = { item: CatalogItem; vector: Float32Array };
+
+export type StoreHit = { item: CatalogItem; score: number };
+
+export type StoreQuery = {
+  /** Number of results wanted, 1..100 at the API; stores accept any positive integer. */
+  k: number;
+  /** Metadata filters applied inside the search, so k filtered hits come back when they exist. */
+  filters?: SearchFilters;
+  /** Ids never returned (e.g. the query item of "more like this"). */
+  excludeIds?: readonly string[];
+  /**
+   * Category-aware ranking: rank by `cosine + labelBoost[item.label]` (missing labels add 0).
+   * Returned scores are always the plain cosine similarity.
+   */
+  labelBoost?: Readonly<Record<string, number>>;
+};
+
+/**
+ * Where the catalog's vectors and records live. Two backends implement it:
+ * `embedded` (the flat index files plus a crash-safe change log, in process) and
+ * `pgvector` (Postgres with the pgvector extension, shared by several instances).
+ * Every method throws AppError on bad input.
+ */
+export interface VectorStore {
+  readonly backend: "embedded" | "pgvector";
+  /** Dimension of the stored vectors (the served model's embedding size). */
+  readonly dim: number;
+  count(): Promise<number>;
+  get(id: string): Promise<StoredEntry | undefined>;
+  /** Every record, in a stable order (for facets and pages); vectors are not loaded. */
+  listItems(): Promise<CatalogItem[]>;
+  /** Adds new products or replaces existing ones (same id), atomically for the whole batch. */
+  upsert(entries: readonly StoredEntry[]): Promise<void>;
+  /** Changes metadata only; the vector stays. Returns the new record; `not_found` for an unknown id. */
+  update(id: string, patch: Partial<Omit<CatalogItem, "id" | "imageHash" | "imageExt" | "width" | "height">>): Promise<CatalogItem>;
+  /** Removes products; returns how many existed. */
+  remove(ids: readonly string[]): Promise<number>;
+  /** Exact or approximate nearest neighbours by cosine similarity, best first. */
+  search(vector: Float32Array, query: StoreQuery): Promise<StoreHit[]>;
+  close(): Promise<void>;
+}
