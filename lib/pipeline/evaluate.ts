@@ -45,7 +45,7 @@ export function runProtocols(
 ): EvalVariant[] {
   const { index } = embedded;
   const classes = model.classifier?.labels.length ?? 0;
-  const rankers = rankings.map(({ ranking }) => new CategoryRanker({ ...model, ranking }, input.items));
+  const rankers = rankings.map(({ ranking }) => new CategoryRanker({ ...model, ranking }));
   const queries = rankings.map(() => [] as RankedQuery[]);
   const latencies = rankings.map(() => [] as number[]);
   const scores = new Float32Array(index.count);
@@ -55,10 +55,10 @@ export function runProtocols(
     index.scoreAll(index.vector(row), scores);
     const scoreMs = performance.now() - started;
     const probabilities = embedded.probabilities?.subarray(row * classes, (row + 1) * classes);
-    const neighbours = topRows(scores, 10, row).map(({ row: r, score }) => ({ row: r, id: index.ids[r]!, score }));
+    const neighbours = topRows(scores, 10, row).map(({ row: r, score }) => ({ item: input.items[r]!, score }));
     rankers.forEach((ranker, v) => {
       const t0 = performance.now();
-      const boost = ranker.boostFor(ranker.estimate(probabilities, neighbours.slice(0, ranker.config.neighbours)));
+      const boost = ranker.rowBoosts(ranker.estimate(probabilities, neighbours.slice(0, ranker.config.neighbours)), input.items);
       let ranked = scores;
       if (boost) {
         for (let r = 0; r < scores.length; r++) boosted[r] = scores[r]! + boost[r]!;

@@ -1,27 +1,31 @@
 import type { CatalogItem } from "../catalog/types";
-import type { IndexHit } from "../index/flat-index";
 import type { ModelManifest } from "../model/manifest";
 import type { PredictedLabel } from "./types";
 
 export type RankingConfig = NonNullable<ModelManifest["ranking"]>;
 
+/** A plain nearest neighbour of the query: its record and cosine similarity. */
+export type Neighbour = { item: CatalogItem; score: number };
+
 /**
  * Category-aware ranking (as in eBay's visual search): estimate P(label | query)
- * and add `categoryBoost × P(row's label)` to each row's cosine score, so results
+ * and add `categoryBoost × P(item's label)` to each item's cosine score, so results
  * of the likely categories come first and stay visually ordered within them.
- * Displayed scores remain plain cosine similarity.
+ * Displayed scores remain plain cosine similarity. The boost is handed to the
+ * vector store per label (StoreQuery.labelBoost), keyed by the classifier's labels,
+ * which are the catalog's `label` values (both come from the same label column).
  */
 export class CategoryRanker {
   readonly labels: string[];
-  private readonly labelOfRow: Int32Array;
   readonly config: RankingConfig;
+  private readonly labelColumn: keyof CatalogItem;
+  private readonly indexOf: Map<string, number>;
 
-  constructor(model: ModelManifest, items: readonly CatalogItem[]) {
+  constructor(model: ModelManifest) {
     this.labels = model.classifier?.labels ?? [];
     this.config = model.ranking ?? { categoryBoost: 0, source: "classifier", neighbours: 10, sharpness: 10 };
-    const labelColumn = (model.classifier?.labelColumn ?? "articleType") as keyof CatalogItem;
-    const indexOf = new Map(this.labels.map((label, i) => [label, i]));
-    this.labelOfRow = Int32Array.from(items, (item) => indexOf.get(String(item[labelColumn])) ?? -1);
+    this.labelColumn = (model.classifier?.labelColumn ?? "articleType") as keyof CatalogItem;
+    this.indexOf = new Map(this.labels.map((label, i) => [label, i]));
   }
 
   /** Whether ranking needs the query's plain nearest neighbours first. */
@@ -34,13 +38,13 @@ export class CategoryRanker {
   }
 
   /** P(label | query) from the classifier and/or the neighbours' labels, per the ranking config. */
-  estimate(probabilities: Float32Array | undefined, neighbours: readonly IndexHit[] = []): Float32Array | undefined {
+  estimate(probabilities: Float32Array | undefined, neighbours: readonly Neighbour[] = []): Float32Array | undefined {
     if (this.labels.length === 0) return undefined;
     const { source, sharpness } = this.config;
     const vote = new Float32Array(this.labels.length);
     let total = 0;
     for (const hit of neighbours) {
-      const c = this.labelOfRow[hit.row]!;
+      const c = this.indexOf.get(String(hit.item[this.labelColumn])) ?? -1;
       if (c < 0) continue;
       const w = Math.max(hit.score, 0) ** sharpness;
       vote[c]! += w;
@@ -52,22 +56,28 @@ export class CategoryRanker {
     return vote.map((v, c) => (v + probabilities[c]!) / 2);
   }
 
-  /** Per-row score boosts for an estimated label distribution; undefined when ranking is plain cosine. */
-  boostFor(distribution: Float32Array | undefined): Float32Array | undefined {
+  /** Score boost per label for an estimated label distribution; undefined when ranking is plain cosine. */
+  boostFor(distribution: Float32Array | undefined): Record<string, number> | undefined {
     if (!distribution || !this.active) return undefined;
     const weight = this.config.categoryBoost;
-    const boost = new Float32Array(this.labelOfRow.length);
-    for (let row = 0; row < boost.length; row++) {
-      const c = this.labelOfRow[row]!;
-      if (c >= 0) boost[row] = weight * distribution[c]!;
-    }
+    const boost: Record<string, number> = {};
+    this.labels.forEach((label, c) => {
+      boost[label] = weight * distribution[c]!;
+    });
     return boost;
   }
 
+  /** The same boosts laid out per row of `items` (float32, as a store adds them), for offline evaluation. */
+  rowBoosts(distribution: Float32Array | undefined, items: readonly CatalogItem[]): Float32Array | undefined {
+    const byLabel = this.boostFor(distribution);
+    if (!byLabel) return undefined;
+    return Float32Array.from(items, (item) => byLabel[String(item[this.labelColumn])] ?? 0);
+  }
+
   /** Boosts for a query whose label is known (a catalog item). */
-  boostForLabel(label: string): Float32Array | undefined {
-    const c = this.labels.indexOf(label);
-    if (c < 0) return undefined;
+  boostForLabel(label: string): Record<string, number> | undefined {
+    const c = this.indexOf.get(label);
+    if (c === undefined) return undefined;
     const known = new Float32Array(this.labels.length);
     known[c] = 1;
     return this.boostFor(known);

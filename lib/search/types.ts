@@ -1,4 +1,6 @@
 import type { CatalogItem } from "../catalog/types";
+import type { ModelManifest } from "../model/manifest";
+import type { VectorStore } from "../vector-store/types";
 
 /** Metadata filters applied inside the search (not after it), so k filtered hits come back when they exist. */
 export type SearchFilters = Partial<
@@ -9,6 +11,11 @@ export type SearchOptions = {
   /** Number of results, 1..100. */
   k: number;
   filters?: SearchFilters;
+  /**
+   * Collapse near-identical products: a hit whose cosine to an already kept hit is at
+   * least this threshold is skipped (k results are still returned when they exist).
+   */
+  collapse?: number;
 };
 
 export type SearchHit = {
@@ -41,9 +48,18 @@ export type HealthReport = {
  * lib/server; every method validates its input and throws AppError on bad input.
  */
 export interface SearchService {
-  /** All items in catalog order. */
+  /** All items in catalog order (a snapshot, replaced when the catalog changes). */
   readonly items: readonly CatalogItem[];
+  /** Where vectors and records live; writes go through lib/live/catalog-editor.ts. */
+  readonly store: VectorStore;
+  readonly model: ModelManifest;
+  /** Picks up changes made elsewhere (another process, or `store` writes after `markChanged`). */
+  refresh(): Promise<void>;
+  /** Tells the service that its store was written to, so the next refresh re-reads the items. */
+  markChanged(): void;
   getItem(id: string): CatalogItem | undefined;
+  /** The L2-normalised embedding of a photo (and class probabilities when the model has a classifier). */
+  embedPhoto(bytes: Uint8Array): Promise<{ embedding: Float32Array; probabilities?: Float32Array }>;
   /** Searches with an uploaded photo (raw bytes, any format sharp reads). */
   searchByImage(bytes: Uint8Array, options: SearchOptions): Promise<SearchOutcome>;
   /** "More like this" for a catalog item, the item itself excluded. */

@@ -13,7 +13,8 @@ export type SearchRuntime = {
   service: SearchService;
   /** Serialises the CPU-heavy work: decoding uploads and ONNX runs. */
   queue: InferenceQueue;
-  facets: CatalogFacets;
+  /** Facets of the current items (recomputed only when the catalog changed). */
+  readonly facets: CatalogFacets;
 };
 
 // On globalThis so that dev-mode module reloads reuse the loaded model and index.
@@ -25,14 +26,18 @@ const notReadyHint =
 
 /**
  * The per-process search runtime, loaded on first use. A failed start is not
- * cached, so the next request retries once the missing files are built.
+ * cached, so the next request retries once the missing files are built. Every call
+ * refreshes the catalog (one stat of its change log), so changes made by another
+ * process (the CLI, another instance) are served from the next request on.
  */
-export function getSearchRuntime(): Promise<SearchRuntime> {
+export async function getSearchRuntime(): Promise<SearchRuntime> {
   processState.__searchRuntime ??= startRuntime().catch((error: unknown) => {
     processState.__searchRuntime = undefined;
     throw explainStartFailure(error);
   });
-  return processState.__searchRuntime;
+  const runtime = await processState.__searchRuntime;
+  await runtime.service.refresh();
+  return runtime;
 }
 
 async function startRuntime(): Promise<SearchRuntime> {
@@ -42,7 +47,9 @@ async function startRuntime(): Promise<SearchRuntime> {
     config,
     service,
     queue: createInferenceQueue({ concurrency: 1, limit: config.INFERENCE_QUEUE_LIMIT }),
-    facets: getCatalogFacets(service.items),
+    get facets() {
+      return getCatalogFacets(service.items);
+    },
   };
 }
 
@@ -62,7 +69,7 @@ export async function searchByImage(
   signal?: AbortSignal,
 ): Promise<SearchOutcome> {
   const filters = resolveFilters(runtime.facets, options.filters);
-  return runtime.queue.run(() => runtime.service.searchByImage(bytes, { k: options.k, filters }), signal);
+  return runtime.queue.run(() => runtime.service.searchByImage(bytes, { k: options.k, filters, collapse: options.collapse }), signal);
 }
 
 /** Reduces an upload to the canonical query image of a share URL, through the queue. */

@@ -42,5 +42,10 @@ export interface VectorStore {
   remove(ids: readonly string[]): Promise<number>;
   /** Exact or approximate nearest neighbours by cosine similarity, best first. */
   search(vector: Float32Array, query: StoreQuery): Promise<StoreHit[]>;
+  /**
+   * Optional: picks up changes other processes made (another server, the CLI). Returns
+   * true when anything changed. Stores that read shared state on every call omit it.
+   */
+  refresh?(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -1,0 +1,186 @@
+import type { CatalogItem } from "../catalog/types";
+import { AppError } from "../errors";
+import { FlatIndex } from "../index/flat-index";
+import { FilterMasks } from "../search/filter-masks";
+import type { StoreHit, StoreQuery } from "../vector-store/types";
+
+/**
+ * The served rows of a catalog generation plus its logged changes, in memory.
+ * Rows keep the generation's order; a new id is appended, a replaced id is
+ * overwritten in place and a removed id is only marked dead (and revived in place
+ * when added again). So an unchanged catalog searches exactly as the plain flat
+ * index does: same rows, same kernels, same ties.
+ */
+export class LiveRows {
+  private items: CatalogItem[];
+  private ids: string[];
+  private vectors: Float32Array;
+  private alive: Uint8Array;
+  private labelOfRow: Int32Array;
+  private readonly labelIds = new Map<string, number>();
+  private readonly rowById = new Map<string, number>();
+  private dead = 0;
+  /** Bumped on every change; caches below are keyed on it. */
+  private version = 0;
+  private cached: {
+    version: number;
+    index?: FlatIndex;
+    masks?: FilterMasks;
+    aliveMask?: Uint8Array;
+    list?: CatalogItem[];
+  } = { version: -1 };
+
+  constructor(
+    readonly dim: number,
+    items: readonly CatalogItem[],
+    vectors: Float32Array,
+  ) {
+    if (vectors.length !== items.length * dim) throw new AppError("internal", "Rows and vectors disagree");
+    this.items = [...items];
+    this.ids = items.map((item) => item.id);
+    this.vectors = vectors;
+    this.alive = new Uint8Array(items.length).fill(1);
+    this.labelOfRow = new Int32Array(items.length);
+    items.forEach((item, row) => {
+      this.rowById.set(item.id, row);
+      this.labelOfRow[row] = this.labelId(item.label);
+    });
+  }
+
+  get count(): number {
+    return this.ids.length - this.dead;
+  }
+
+  /** The live row of an id, or undefined. */
+  rowOf(id: string): number | undefined {
+    const row = this.rowById.get(id);
+    return row !== undefined && this.alive[row] === 1 ? row : undefined;
+  }
+
+  item(row: number): CatalogItem {
+    return this.items[row]!;
+  }
+
+  /** A copy of a row's vector. */
+  vector(row: number): Float32Array {
+    return this.vectors.slice(row * this.dim, (row + 1) * this.dim);
+  }
+
+  /** Live records in row order (cached until the next change). */
+  list(): CatalogItem[] {
+    const cache = this.cache();
+    cache.list ??= this.dead === 0 ? [...this.items] : this.items.filter((_, row) => this.alive[row] === 1);
+    return cache.list;
+  }
+
+  /** Adds a product or replaces the one with the same id. */
+  put(item: CatalogItem, vector: Float32Array): void {
+    if (vector.length !== this.dim) throw new AppError("bad_request", `Vector has ${vector.length} floats, expected ${this.dim}`);
+    let row = this.rowById.get(item.id);
+    if (row === undefined) {
+      row = this.ids.length;
+      this.grow(row + 1);
+      this.ids.push(item.id);
+      this.items.push(item);
+      this.rowById.set(item.id, row);
+    } else {
+      if (this.alive[row] === 0) this.dead--;
+      this.items[row] = item;
+    }
+    this.alive[row] = 1;
+    this.labelOfRow[row] = this.labelId(item.label);
+    this.vectors.set(vector, row * this.dim);
+    this.version++;
+  }
+
+  /** Replaces a live row's record (same id), keeping its vector. */
+  replaceItem(row: number, item: CatalogItem): void {
+    this.items[row] = item;
+    this.labelOfRow[row] = this.labelId(item.label);
+    this.version++;
+  }
+
+  /** Marks an id dead; returns whether it was live. */
+  remove(id: string): boolean {
+    const row = this.rowOf(id);
+    if (row === undefined) return false;
+    this.alive[row] = 0;
+    this.dead++;
+    this.version++;
+    return true;
+  }
+
+  /** Live rows as a compact table (for compaction): records and vectors in row order. */
+  snapshot(): { items: CatalogItem[]; vectors: Float32Array } {
+    const items = this.list();
+    if (this.dead === 0) return { items, vectors: this.vectors.slice(0, this.ids.length * this.dim) };
+    const vectors = new Float32Array(items.length * this.dim);
+    let out = 0;
+    for (let row = 0; row < this.ids.length; row++) {
+      if (this.alive[row] === 0) continue;
+      vectors.set(this.vectors.subarray(row * this.dim, (row + 1) * this.dim), out * this.dim);
+      out++;
+    }
+    return { items, vectors };
+  }
+
+  /** Exact search over the live rows; see StoreQuery. */
+  search(vector: Float32Array, query: StoreQuery): StoreHit[] {
+    if (!Number.isInteger(query.k) || query.k < 1) throw new AppError("bad_request", `k must be a positive integer, got ${query.k}`);
+    const cache = this.cache();
+    const n = this.ids.length;
+    cache.index ??= new FlatIndex(this.dim, this.ids.slice(), this.vectors.subarray(0, n * this.dim));
+    let mask: Uint8Array | undefined;
+    if (query.filters && Object.values(query.filters).some((value) => value)) {
+      cache.masks ??= new FilterMasks(this.items);
+      mask = cache.masks.maskFor(query.filters);
+    }
+    if (this.dead > 0) {
+      cache.aliveMask ??= this.alive.slice(0, n);
+      mask = mask ? mask.map((m, row) => m & this.alive[row]!) : cache.aliveMask;
+    }
+    const exclude = (query.excludeIds ?? []).flatMap((id) => {
+      const row = this.rowById.get(id);
+      return row === undefined ? [] : [row];
+    });
+    const boost = query.labelBoost ? this.boostFor(query.labelBoost, n) : undefined;
+    return cache.index.search(vector, query.k, { mask, boost, exclude }).map((hit) => ({ item: this.items[hit.row]!, score: hit.score }));
+  }
+
+  private boostFor(labelBoost: Readonly<Record<string, number>>, n: number): Float32Array {
+    const table = new Float32Array(this.labelIds.size);
+    for (const [label, id] of this.labelIds) table[id] = labelBoost[label] ?? 0;
+    const boost = new Float32Array(n);
+    for (let row = 0; row < n; row++) boost[row] = table[this.labelOfRow[row]!]!;
+    return boost;
+  }
+
+  private labelId(label: string): number {
+    let id = this.labelIds.get(label);
+    if (id === undefined) {
+      id = this.labelIds.size;
+      this.labelIds.set(label, id);
+    }
+    return id;
+  }
+
+  private cache(): LiveRows["cached"] {
+    if (this.cached.version !== this.version) this.cached = { version: this.version };
+    return this.cached;
+  }
+
+  /** Makes room for `rows` rows, growing geometrically so appends stay amortised O(dim). */
+  private grow(rows: number): void {
+    if (rows * this.dim <= this.vectors.length && rows <= this.alive.length) return;
+    const capacity = Math.max(rows, Math.ceil(this.ids.length * 1.25) + 64);
+    const vectors = new Float32Array(capacity * this.dim);
+    vectors.set(this.vectors.subarray(0, this.ids.length * this.dim));
+    this.vectors = vectors;
+    const alive = new Uint8Array(capacity);
+    alive.set(this.alive.subarray(0, this.ids.length));
+    this.alive = alive;
+    const labels = new Int32Array(capacity);
+    labels.set(this.labelOfRow.subarray(0, this.ids.length));
+    this.labelOfRow = labels;
+  }
+}
