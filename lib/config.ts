@@ -13,6 +13,15 @@ const envSchema = z.object({
   INFERENCE_QUEUE_LIMIT: z.coerce.number().int().positive().default(32),
   /** Serve this model (a name in MODELS_DIR) instead of the trained one or the backbone. */
   MODEL_NAME: z.string().min(1).optional(),
+  /** Where vectors live: `embedded` (index files, in process) or `pgvector` (Postgres shared by instances). */
+  VECTOR_BACKEND: z.enum(["embedded", "pgvector"]).default("embedded"),
+  /** Postgres with pgvector, postgres://user:password@host:port/db; required when VECTOR_BACKEND=pgvector. */
+  DATABASE_URL: z.string().min(1).optional(),
+  /** Connections per instance to DATABASE_URL. */
+  DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
+}).refine((env) => env.VECTOR_BACKEND !== "pgvector" || env.DATABASE_URL !== undefined, {
+  message: "DATABASE_URL is required when VECTOR_BACKEND=pgvector (see docs/pgvector.md)",
+  path: ["DATABASE_URL"],
 });
 
 export type Config = z.infer<typeof envSchema> & { root: string };

@@ -1,0 +1,99 @@
+import type { CatalogItem } from "../catalog/types";
+import { filterKeys } from "../share/filter-keys";
+import type { SearchFilters } from "../search/types";
+import { filterColumns, toCatalogItem } from "./pgvector-schema";
+
+/** A row found by one group's query: catalog order, record and plain cosine similarity. */
+export type PgCandidate = { seq: number; item: CatalogItem; cosine: number };
+
+/** One slice of the catalog searched by its own index query: one label, or every label but some. */
+export type LabelGroup = { label: string } | { exceptLabels: readonly string[] };
+
+export type GroupRequest = { group: LabelGroup; limit: number };
+
+/** Runs the group queries (all in one statement) and returns each group's rows. */
+export type RunGroups = (requests: readonly GroupRequest[]) => Promise<PgCandidate[][]>;
+
+// Labels searched on their own. The served ranker boosts every label by P(label) × weight, so
+// the few likely labels carry nearly all the boost and the rest share a small bound.
+const MAX_SINGLE_LABELS = 3;
+
+/**
+ * Exact top-k under `cosine + labelBoost[label]` with index queries only (a threshold algorithm):
+ * within one label the boost is constant, so each boosted label's own top-k by cosine holds every
+ * row of it that can reach the top k. The remaining labels are searched together, and their page
+ * is doubled until its worst cosine plus the largest boost among them cannot beat the k-th score.
+ * Returns at most k candidates, best first; scores stay plain cosine.
+ */
+export async function searchWithBoost(
+  k: number, boost: Readonly<Record<string, number>>, run: RunGroups,
+): Promise<PgCandidate[]> {
+  const positive = Object.entries(boost).filter(([, b]) => b > 0).sort((a, b) => b[1] - a[1]);
+  const singles = positive.slice(0, MAX_SINGLE_LABELS).map(([label]) => label);
+  // Labels outside `boost` add 0; negative boosts only lower scores, so 0 still bounds them.
+  const restBound = Math.max(0, ...positive.slice(MAX_SINGLE_LABELS).map(([, b]) => b));
+  const rest: LabelGroup = { exceptLabels: singles };
+  const boostOf = (item: CatalogItem) => boost[item.label] ?? 0;
+
+  const requests: GroupRequest[] = [...singles.map((label) => ({ group: { label }, limit: k })), { group: rest, limit: k }];
+  const pages = await run(requests);
+  const fixed = pages.slice(0, singles.length).flat();
+  let restPage = pages[singles.length] ?? [];
+  let restLimit = k;
+  for (;;) {
+    const ranked = rank([...fixed, ...restPage], boostOf);
+    const exhausted = restPage.length < restLimit;
+    const kth = ranked.length >= k ? ranked[k - 1]!.boosted : -Infinity;
+    const worstRest = Math.min(...restPage.map((c) => c.cosine));
+    if (exhausted || worstRest + restBound <= kth) return ranked.slice(0, k).map(({ boosted: _, ...candidate }) => candidate);
+    restLimit *= 2;
+    restPage = (await run([{ group: rest, limit: restLimit }]))[0] ?? [];
+  }
+}
+
+function rank(candidates: PgCandidate[], boostOf: (item: CatalogItem) => number): (PgCandidate & { boosted: number })[] {
+  return candidates
+    .map((c) => ({ ...c, boosted: c.cosine + boostOf(c.item) }))
+    .sort((a, b) => b.boosted - a.boosted || a.seq - b.seq);
+}
+
+/** Filters and exclusions shared by every group of one search, as SQL and parameters. */
+export type SearchScope = { filters?: SearchFilters; excludeIds?: readonly string[] };
+
+/**
+ * Builds one statement that runs each group's nearest-neighbour query (ORDER BY distance
+ * LIMIT n, which the HNSW index serves) and tags rows with their group number.
+ * Parameter $1 is the query vector.
+ */
+export function buildGroupsSql(
+  table: string, scope: SearchScope, requests: readonly GroupRequest[],
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value) + 1}`;
+  const common: string[] = [];
+  for (const key of filterKeys) {
+    const value = scope.filters?.[key];
+    if (value !== undefined && value !== "") common.push(`${filterColumns[key]} = ${param(value)}`);
+  }
+  if (scope.excludeIds && scope.excludeIds.length > 0) common.push(`NOT (id = ANY(${param([...scope.excludeIds])}::text[]))`);
+  const parts = requests.map(({ group, limit }, g) => {
+    const where = [...common];
+    if ("label" in group) where.push(`label = ${param(group.label)}`);
+    else if (group.exceptLabels.length > 0) where.push(`NOT (label = ANY(${param([...group.exceptLabels])}::text[]))`);
+    const whereSql = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+    return `(SELECT ${g} AS grp, seq, item, embedding <=> $1::vector AS distance FROM ${table} ${whereSql}
+      ORDER BY embedding <=> $1::vector LIMIT ${Math.floor(limit)})`;
+  });
+  return { sql: parts.join("\nUNION ALL\n"), params };
+}
+
+/** Splits the rows of a group statement back into pages, one per request. */
+export function toGroupPages(
+  rows: readonly { grp: number; seq: string | number; item: unknown; distance: number }[], groups: number,
+): PgCandidate[][] {
+  const pages: PgCandidate[][] = Array.from({ length: groups }, () => []);
+  for (const row of rows) {
+    pages[row.grp]?.push({ seq: Number(row.seq), item: toCatalogItem(row.item), cosine: 1 - row.distance });
+  }
+  return pages;
+}

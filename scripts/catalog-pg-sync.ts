@@ -1,0 +1,55 @@
+/**
+ * npm run catalog:pg-sync -- [--database-url postgres://…] [--catalog-dir DIR] [--batch-size 1000]
+ * Loads the built catalog and its index for the served model into Postgres + pgvector.
+ */
+import { z } from "zod";
+import { parseCliArgs, runCli } from "../lib/cli/args";
+import { indexPathFor } from "../lib/catalog/index-path";
+import { readCatalog } from "../lib/catalog/store";
+import { loadConfig } from "../lib/config";
+import { AppError } from "../lib/errors";
+import { loadFlatIndex } from "../lib/index/index-file";
+import { resolveServedModel } from "../lib/model/manifest";
+import { PgVectorStore } from "../lib/vector-store/pgvector";
+import { syncCatalogToStore } from "../lib/vector-store/sync-catalog";
+
+const optionsSchema = z.object({
+  databaseUrl: z.string().min(1).optional(),
+  catalogDir: z.string().min(1).optional(),
+  batchSize: z.coerce.number().int().min(1).max(50_000).default(1000),
+});
+
+await runCli(async () => {
+  const { options } = parseCliArgs(process.argv.slice(2), optionsSchema);
+  const config = loadConfig();
+  const databaseUrl = options.databaseUrl ?? config.DATABASE_URL;
+  if (!databaseUrl) throw new AppError("bad_request", "Give --database-url or set DATABASE_URL (postgres://user:password@host:5432/db)");
+  const catalogDir = options.catalogDir ?? config.CATALOG_DIR;
+  const { items } = await readCatalog(catalogDir);
+  const model = await resolveServedModel(config.MODELS_DIR, config.MODEL_NAME);
+  const { index, header } = await loadFlatIndex(indexPathFor(catalogDir, model.id));
+  if (header.meta.modelId !== model.id || index.dim !== model.embedding.dim) {
+    throw new AppError("not_ready", `The index of ${catalogDir} was built with another model: run \`npm run catalog:build\``);
+  }
+  const store = await PgVectorStore.open({
+    connectionString: databaseUrl, modelId: model.id, dim: model.embedding.dim, maxConnections: 1,
+  });
+  try {
+    console.log(`syncing ${items.length} items of ${catalogDir} (model ${model.name} ${model.id}, ${index.dim}-d)`);
+    let last = 0;
+    const report = await syncCatalogToStore(store, items, index, {
+      batchSize: options.batchSize,
+      onProgress: ({ done, total }) => {
+        if (done === total || performance.now() - last > 2000) {
+          last = performance.now();
+          console.log(`  ${done}/${total}`);
+        }
+      },
+    });
+    console.log(
+      `done in ${report.seconds.toFixed(1)} s: ${report.upserted} upserted (unchanged rows skipped), ${report.removed} stale removed, ${report.total} stored`,
+    );
+  } finally {
+    await store.close();
+  }
+});
