@@ -4,6 +4,7 @@ import type { Config } from "../config";
 import { Embedder } from "../embed/embedder";
 import { AppError } from "../errors";
 import { resolveServedModel, type ModelManifest } from "../model/manifest";
+import { createVectorStore } from "../vector-store/create-store";
 import { EmbeddedStore } from "../vector-store/embedded";
 import type { StoreHit, StoreQuery, VectorStore } from "../vector-store/types";
 import { CategoryRanker } from "./category-ranker";
@@ -119,13 +120,14 @@ class EngineSearchService implements SearchService {
   }
 }
 
-/**
- * The one seam where the vector store backend is chosen. Until the factory
- * (lib/vector-store/create-store.ts, VECTOR_BACKEND) exists, the embedded store is
- * the only backend; the factory plugs in here.
- */
+/** The one seam where the vector store backend is chosen (VECTOR_BACKEND, see lib/vector-store/create-store.ts). */
 export async function openVectorStore(config: Config, model: ModelManifest): Promise<VectorStore> {
-  return EmbeddedStore.open(config.CATALOG_DIR, { id: model.id, dim: model.embedding.dim });
+  const target = { id: model.id, dim: model.embedding.dim };
+  return createVectorStore(config, {
+    modelId: model.id,
+    dim: model.embedding.dim,
+    openEmbedded: () => EmbeddedStore.open(config.CATALOG_DIR, target),
+  });
 }
 
 /**

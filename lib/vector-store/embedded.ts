@@ -59,6 +59,11 @@ export class EmbeddedStore implements VectorStore {
     return { generation: this.state.generation, indexId: this.state.indexId, logBytes: this.state.offset };
   }
 
+  /** The live records and their vectors, compact and in row order (for reports). */
+  snapshot(): { items: CatalogItem[]; vectors: Float32Array } {
+    return this.state.rows.snapshot();
+  }
+
   /** The directory of the served generation (where its log lives). */
   get generationDir(): string {
     return this.state.generationDir;
@@ -153,7 +158,8 @@ export class EmbeddedStore implements VectorStore {
           state.writing = true;
           try {
             await catchUp(state);
-            if (state.sealed) return { retry: true as const };
+            // A compaction that died between flipping CURRENT and sealing leaves no seal: check CURRENT too.
+            if (state.sealed || (await readCurrentGeneration(this.catalogDir)) !== state.generation) return { retry: true as const };
             return { retry: false as const, value: await work(state) };
           } finally {
             state.writing = false;

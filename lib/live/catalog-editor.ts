@@ -1,0 +1,116 @@
+import { createHash } from "node:crypto";
+import { storeImage } from "../catalog/store";
+import type { CatalogItem } from "../catalog/types";
+import { AppError } from "../errors";
+import { inspectImage } from "../image/decode";
+import { DEFAULT_DUPLICATE_COSINE } from "../search/collapse";
+import type { SearchService } from "../search/types";
+import type { ItemPatch, NewItemFields } from "./item-fields";
+
+/** What an edit needs: the service (model + store), where photos go, and how to run CPU-heavy work. */
+export type EditorContext = {
+  service: SearchService;
+  /** The catalog directory; photos are stored content-addressed in its images/. */
+  catalogDir: string;
+  maxPixels: number;
+  /** Runs the decode + embed step, e.g. through the server's inference queue; direct by default. */
+  runHeavy?: <T>(work: () => Promise<T>) => Promise<T>;
+};
+
+export type AddOptions = {
+  /** Cosine from which an existing product counts as a near-duplicate (default 0.97). */
+  duplicateThreshold?: number;
+  /** Refuse the add when a near-duplicate exists. */
+  rejectDuplicates?: boolean;
+  /** Replace a product with the same id instead of refusing (imports); identical input is left as is. */
+  replace?: boolean;
+};
+
+export type NearDuplicate = { id: string; score: number; productDisplayName: string };
+
+export type AddResult = {
+  item: CatalogItem;
+  status: "added" | "replaced" | "unchanged";
+  duplicates: NearDuplicate[];
+};
+
+const storableExt: Record<string, CatalogItem["imageExt"]> = { jpeg: "jpg", png: "png", webp: "webp", gif: "gif" };
+
+/**
+ * Adds one product: checks the photo, embeds it with the served model, reports
+ * near-duplicates, stores the photo content-addressed, then writes the record and
+ * vector to the store (durable when this returns; searchable at once).
+ */
+export async function addItem(ctx: EditorContext, photo: Uint8Array, fields: NewItemFields, options: AddOptions = {}): Promise<AddResult> {
+  const { service } = ctx;
+  const info = await inspectImage(photo, { maxPixels: ctx.maxPixels });
+  const imageExt = storableExt[info.format];
+  if (!imageExt) throw new AppError("unsupported_media_type", `Catalog photos must be JPEG, PNG, WebP or GIF (got ${info.format})`);
+  const imageHash = createHash("sha256").update(photo).digest("hex");
+  const labelColumn = (service.model.classifier?.labelColumn ?? "articleType") as keyof NewItemFields;
+  const item: CatalogItem = {
+    ...fields,
+    imageHash,
+    imageExt,
+    width: info.width,
+    height: info.height,
+    label: String(fields[labelColumn] ?? fields.articleType),
+    // Added products are served but never part of the evaluation protocol.
+    split: "excluded",
+  };
+  const existing = await service.store.get(fields.id);
+  if (existing && !options.replace) {
+    throw new AppError("bad_request", `A product with id ${fields.id} exists already: PATCH or DELETE it, or import with replacement.`);
+  }
+  if (existing && sameItem(existing.item, item)) return { item: existing.item, status: "unchanged", duplicates: [] };
+  const run = ctx.runHeavy ?? ((work) => work());
+  const { embedding } = await run(() => service.embedPhoto(photo));
+  const duplicates = await findNearDuplicates(service, embedding, fields.id, options.duplicateThreshold ?? DEFAULT_DUPLICATE_COSINE);
+  if (options.rejectDuplicates && duplicates.length > 0) {
+    const list = duplicates.map((d) => `${d.id} (cosine ${d.score.toFixed(3)})`).join(", ");
+    throw new AppError("bad_request", `Rejected as a near-duplicate of ${list}. Add it without rejectDuplicates to keep both.`);
+  }
+  // The photo is on disk before the record that points at it is logged.
+  await storeImage(ctx.catalogDir, item, photo);
+  await service.store.upsert([{ item, vector: embedding }]);
+  service.markChanged();
+  await service.refresh();
+  return { item, status: existing ? "replaced" : "added", duplicates };
+}
+
+/** Existing products whose cosine to `vector` is at least `threshold`, best first (the id itself excluded). */
+export async function findNearDuplicates(service: SearchService, vector: Float32Array, id: string, threshold: number): Promise<NearDuplicate[]> {
+  const hits = await service.store.search(vector, { k: 10, excludeIds: [id] });
+  return hits
+    .filter((hit) => hit.score >= threshold)
+    .map((hit) => ({ id: hit.item.id, score: hit.score, productDisplayName: hit.item.productDisplayName }));
+}
+
+/** Changes a product's metadata; `not_found` for an unknown id. */
+export async function updateItem(ctx: EditorContext, id: string, patch: ItemPatch): Promise<CatalogItem> {
+  const { service } = ctx;
+  const labelColumn = service.model.classifier?.labelColumn ?? "articleType";
+  const current = await service.store.get(id);
+  if (!current) throw new AppError("not_found", `No product with id ${id}`);
+  const next = { ...current.item, ...dropUndefined(patch) };
+  const updated = await service.store.update(id, { ...dropUndefined(patch), label: String(next[labelColumn as keyof CatalogItem]) });
+  service.markChanged();
+  await service.refresh();
+  return updated;
+}
+
+/** Removes products; returns how many existed. Their photos stay (content-addressed, maybe shared). */
+export async function removeItems(ctx: EditorContext, ids: readonly string[]): Promise<number> {
+  const removed = await ctx.service.store.remove(ids);
+  ctx.service.markChanged();
+  await ctx.service.refresh();
+  return removed;
+}
+
+function sameItem(a: CatalogItem, b: CatalogItem): boolean {
+  return (Object.keys(b) as (keyof CatalogItem)[]).every((key) => a[key] === b[key]);
+}
+
+function dropUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
