@@ -133,7 +133,13 @@ export class LiveRows {
     let mask: Uint8Array | undefined;
     if (query.filters && Object.values(query.filters).some((value) => value)) {
       cache.masks ??= new FilterMasks(this.items);
-      mask = cache.masks.maskFor(query.filters);
+      try {
+        mask = cache.masks.maskFor(query.filters);
+      } catch (error) {
+        // A value no product has (any more) matches nothing; the web layer names the allowed ones.
+        if (error instanceof AppError && error.code === "bad_request") return [];
+        throw error;
+      }
     }
     if (this.dead > 0) {
       cache.aliveMask ??= this.alive.slice(0, n);
