@@ -1,0 +1,26 @@
+import type { Config } from "../../lib/config";
+import type { BenchName, Figure, Target } from "./result";
+
+export type BenchContext = {
+  config: Config;
+  /** Small sizes for a smoke run; figures are then not comparable with the full run. */
+  quick: boolean;
+  /** Scratch folder under tmp/ (git-ignored). */
+  workDir: string;
+  log: (message: string) => void;
+};
+
+/** What one benchmark measures; run.ts adds the date, machine, load and command. */
+export type BenchOutcome = {
+  details: Record<string, string | number>;
+  figures: Figure[];
+  targets: Target[];
+  triedDidNotPay: string[];
+  notes: string[];
+};
+
+export type Bench = {
+  name: BenchName;
+  title: string;
+  run(ctx: BenchContext): Promise<BenchOutcome>;
+};

@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, promises as fs } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+/** This benchmark's own Next build folder, so it never touches another build. */
+export const BENCH_DIST_DIR = ".next-bench";
+
+/** A free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function nextBin(): string {
+  return path.resolve("node_modules/.bin/next");
+}
+
+/**
+ * `next build` into BENCH_DIST_DIR (skipped when a build exists and `fresh` is false).
+ * next build may rewrite tsconfig.json and next-env.d.ts; they are restored afterwards.
+ */
+export async function buildNext(log: (m: string) => void, fresh: boolean): Promise<{ seconds: number; reused: boolean }> {
+  if (!fresh && existsSync(path.join(BENCH_DIST_DIR, "BUILD_ID"))) return { seconds: 0, reused: true };
+  const guarded = ["tsconfig.json", "next-env.d.ts"];
+  const saved = await Promise.all(guarded.map((f) => fs.readFile(f, "utf8").catch(() => undefined)));
+  log(`next build → ${BENCH_DIST_DIR} (a few minutes on 2 busy cores)`);
+  const t0 = performance.now();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(nextBin(), ["build"], { env: { ...process.env, NEXT_DIST_DIR: BENCH_DIST_DIR }, stdio: ["ignore", "ignore", "inherit"] });
+      child.once("error", reject);
+      child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited ${code}`))));
+    });
+  } finally {
+    await Promise.all(guarded.map(async (f, i) => {
+      const before = saved[i];
+      if (before !== undefined && (await fs.readFile(f, "utf8").catch(() => undefined)) !== before) await fs.writeFile(f, before);
+    }));
+  }
+  return { seconds: (performance.now() - t0) / 1000, reused: false };
+}
+
+export type NextServer = { url: string; child: ChildProcess; startedAt: number; stop: () => Promise<void> };
+
+/** Spawns `next start` on a free loopback port; `startedAt` is performance.now() at spawn. */
+export async function startNext(env: Record<string, string> = {}): Promise<NextServer> {
+  const port = await freePort();
+  const startedAt = performance.now();
+  const child = spawn(nextBin(), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, NEXT_DIST_DIR: BENCH_DIST_DIR, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    startedAt,
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      const timer = setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A multipart/form-data body with one file field. */
+export function multipartBody(field: string, filename: string, bytes: Uint8Array, boundary: string): Buffer {
+  return Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    Buffer.from(bytes),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+}
+
+/** POSTs a photo until the server answers 200 (connection refused while it boots); returns ms since `since`. */
+export async function firstAnsweredSearch(url: string, body: Buffer, boundary: string, since: number, timeoutMs = 120_000): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/api/search?k=10`, { method: "POST", body: Uint8Array.from(body), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } });
+      const text = await res.text();
+      if (res.ok) return performance.now() - since;
+      if (res.status !== 503) throw new Error(`first search answered ${res.status}: ${text.slice(0, 200)}`);
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error; // fetch failed: not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no answered search within ${timeoutMs} ms`);
+}

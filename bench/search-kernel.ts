@@ -1,0 +1,116 @@
+import path from "node:path";
+import { promises as fs } from "node:fs";
+import { gatherRows } from "../lib/matrix";
+import type { FlatIndex } from "../lib/index/flat-index";
+import type { Bench, BenchContext, BenchOutcome } from "./lib/context";
+import { loadBackboneIndex, loadCatalogVectors, sampleRows } from "./lib/catalog-vectors";
+import { ensureFaiss, runFaissFlat, writeF32, type FaissRun } from "./lib/faiss";
+import { makeFigure, makeTarget, type Figure, type Target } from "./lib/result";
+import { compareTopK, median, sameOrderUpToTies } from "./lib/stats";
+
+const K = 10;
+const REPEATS = 3;
+
+type KernelTimes = { singleMs: number; batchPerQueryMs: number; topK: number[][]; singleEqualsBatch: boolean };
+
+/** Our exact kernel: per-query medians over repeats for single search, whole-batch medians for searchBatch. */
+function timeOurs(index: FlatIndex, queries: Float32Array, nq: number, single: number): KernelTimes {
+  const dim = index.dim;
+  index.search(queries.subarray(0, dim), K); // warm-up (JIT, page-in)
+  const perQuery: number[][] = Array.from({ length: single }, () => []);
+  const singleTop: number[][] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    for (let q = 0; q < single; q++) {
+      const query = queries.subarray(q * dim, (q + 1) * dim);
+      const t0 = performance.now();
+      const hits = index.search(query, K);
+      perQuery[q]!.push(performance.now() - t0);
+      if (r === 0) singleTop.push(hits.map((h) => h.row));
+    }
+  }
+  const batch: number[] = [];
+  let topK: number[][] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const t0 = performance.now();
+    const hits = index.searchBatch(queries, nq, K);
+    batch.push(performance.now() - t0);
+    topK = hits.map((list) => list.map((h) => h.row));
+  }
+  const singleEqualsBatch = singleTop.every((rows, q) => rows.join() === topK[q]!.join());
+  return { singleMs: median(perQuery.map(median)), batchPerQueryMs: median(batch) / nq, topK, singleEqualsBatch };
+}
+
+async function measureDim(ctx: BenchContext, index: FlatIndex, rows: number[], single: number, label: string) {
+  const queries = gatherRows(index.vectors, index.dim, rows);
+  ctx.log(`search: ${label} ${index.count} × ${index.dim}, ${rows.length} queries`);
+  const ours = timeOurs(index, queries, rows.length, single);
+  const faiss = await ensureFaiss();
+  const anchors: FaissRun[] = [];
+  let anchorError: string | undefined;
+  if (faiss.ok) {
+    const baseFile = path.join(ctx.workDir, `search-base-${index.dim}.f32`);
+    await writeF32(baseFile, index.vectors);
+    try {
+      for (const threads of [1, 0]) {
+        anchors.push(await runFaissFlat({ workDir: ctx.workDir, baseFile, n: index.count, queries, dim: index.dim, k: K, repeats: REPEATS, single, threads }));
+      }
+    } finally {
+      await fs.rm(baseFile, { force: true });
+    }
+  } else anchorError = faiss.reason;
+  return { ours, anchors, anchorError, queries };
+}
+
+export const searchKernelBench: Bench = {
+  name: "search",
+  title: "Exact search kernel (FlatIndex) vs FAISS IndexFlatIP",
+  async run(ctx): Promise<BenchOutcome> {
+    const { items, backbone, servedIndex } = await loadCatalogVectors(ctx.config);
+    const backboneIndex = await loadBackboneIndex(ctx.config, backbone);
+    const figures: Figure[] = [];
+    const targets: Target[] = [];
+    const notes: string[] = [];
+    const details: Record<string, string | number> = {
+      catalog: `${items.length} items (full catalog)`,
+      queries: "catalog vectors of test-split items (seed 7), searched over the whole catalog, k = 10",
+      repeats: `${REPEATS}; single = median over queries of each query's median; batch = median batch time / queries`,
+      ours: "FlatIndex.search / searchBatch, one Node thread",
+    };
+    const cases = [
+      { index: backboneIndex, label: `${backbone.name} ${backboneIndex.dim}-d`, nq: ctx.quick ? 8 : 64, single: ctx.quick ? 4 : 20 },
+      { index: servedIndex, label: `served ${servedIndex.dim}-d`, nq: ctx.quick ? 16 : 128, single: ctx.quick ? 8 : 50 },
+    ];
+    for (const c of cases) {
+      const rows = sampleRows(items, "test", c.nq);
+      const { ours, anchors, anchorError, queries } = await measureDim(ctx, c.index, rows, c.single, c.label);
+      const dim = c.index.dim;
+      const scoreOf = (q: number, row: number) => c.index.score(queries.subarray(q * dim, (q + 1) * dim), row);
+      details[`${c.index.dim}-d queries`] = `${c.single} single, ${rows.length} batched`;
+      const best = (pick: (f: FaissRun) => number) => (anchors.length ? Math.min(...anchors.map(pick)) : null);
+      for (const f of anchors) {
+        const name = `FAISS IndexFlatIP ${f.faissVersion}, ${f.threads} thread${f.threads > 1 ? "s" : ""}`;
+        figures.push(
+          makeFigure(`${c.index.dim}-d single query`, "ms", ours.singleMs, f.singleMedianMs, name),
+          makeFigure(`${c.index.dim}-d batched (${rows.length}), per query`, "ms", ours.batchPerQueryMs, f.batchPerQueryMs, name),
+        );
+        const id = compareTopK(ours.topK, f.topK, K);
+        const ties = sameOrderUpToTies(ours.topK, f.topK, scoreOf);
+        notes.push(
+          `${dim}-d top-10 vs ${name}: identical order ${(id.sameOrder * 100).toFixed(1)}%, identical up to tied scores (|Δ| ≤ 1e-6, e.g. duplicate photos) ${(ties * 100).toFixed(1)}%, identical set ${(id.sameSet * 100).toFixed(1)}% of ${id.queries} queries.`,
+        );
+      }
+      if (anchors.length === 0) {
+        figures.push(makeFigure(`${c.index.dim}-d single query`, "ms", ours.singleMs, null, null), makeFigure(`${c.index.dim}-d batched, per query`, "ms", ours.batchPerQueryMs, null, null));
+        notes.push(`${c.index.dim}-d: ${anchorError}`);
+      }
+      notes.push(`${c.index.dim}-d: FlatIndex.search and searchBatch top-10 ${ours.singleEqualsBatch ? "identical" : "DIFFER"} on the single-query subset.`);
+      const bestSingle = best((f) => f.singleMedianMs);
+      const bestBatch = best((f) => f.batchPerQueryMs);
+      targets.push(
+        makeTarget(`${c.index.dim}-d single query: ours ≤ 0.5× FAISS time`, "ours / FAISS (faster thread setting)", "<=", 0.5, bestSingle === null ? null : ours.singleMs / bestSingle),
+        makeTarget(`${c.index.dim}-d batched: ours ≤ 0.5× FAISS time`, "ours / FAISS (faster thread setting)", "<=", 0.5, bestBatch === null ? null : ours.batchPerQueryMs / bestBatch),
+      );
+    }
+    return { details, figures, targets, triedDidNotPay: [], notes };
+  },
+};

@@ -1,0 +1,113 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { gatherRows } from "../lib/matrix";
+import { computePrecisionAtK } from "../lib/metrics/retrieval";
+import { createSearchService } from "../lib/search/search-service";
+import type { Bench, BenchOutcome } from "./lib/context";
+import { loadBackboneIndex, loadCatalogVectors, sampleRows } from "./lib/catalog-vectors";
+import { ensureFaiss, runFaissFlat, writeF32, type FaissRun } from "./lib/faiss";
+import { makeFigure, makeTarget } from "./lib/result";
+import { median } from "./lib/stats";
+
+const K = 10;
+const REPEATS = 3;
+
+const evalSchema = z.object({
+  facts: z.record(z.string(), z.string()),
+  variants: z.array(z.object({ name: z.string(), overall: z.object({ pAt5: z.number(), queries: z.number() }) })),
+});
+
+/** P@5 figures of the reference protocol from reports/eval.json (written by `npm run eval`), if present. */
+async function readEvalPAt5(): Promise<{ served?: number; imagenet?: number; facts?: string }> {
+  try {
+    const report = evalSchema.parse(JSON.parse(await fs.readFile(path.resolve("reports/eval.json"), "utf8")));
+    const find = (re: RegExp) => report.variants.find((v) => re.test(v.name))?.overall.pAt5;
+    return { served: find(/served/), imagenet: find(/ImageNet/), facts: `${report.facts.catalog}; ${report.facts.queries}` };
+  } catch {
+    return {};
+  }
+}
+
+export const servedSearchBench: Bench = {
+  name: "served",
+  title: "Served search (256-d trained embedding + category boost) vs FAISS flat over 2048-d ImageNet vectors",
+  async run(ctx): Promise<BenchOutcome> {
+    const { config } = ctx;
+    const { items, served, backbone } = await loadCatalogVectors(config);
+    const imagenet = await loadBackboneIndex(config, backbone);
+    const nq = ctx.quick ? 20 : 150;
+    const rows = sampleRows(items, "test", nq, 11);
+    ctx.log(`served: ${rows.length} test photos through SearchService.searchByImage over ${items.length} items`);
+
+    // Exactly what the app runs: the service's searchByImage on the item's stored photo.
+    // tookMs.search is the part after the model (neighbour vote, category boost, store search).
+    // The query item is in the catalog, so one extra hit is asked for and the item itself dropped.
+    const service = await createSearchService(config);
+    const searchMs = rows.map(() => [] as number[]);
+    const embedMs: number[] = [];
+    const ourLists: string[][] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      for (const [q, row] of rows.entries()) {
+        const item = items[row]!;
+        const bytes = new Uint8Array(await fs.readFile(service.imageFile(item.id).path));
+        const outcome = await service.searchByImage(bytes, { k: K + 1 });
+        searchMs[q]!.push(outcome.tookMs.search);
+        if (r === 0) {
+          embedMs.push(outcome.tookMs.decode + outcome.tookMs.embed);
+          ourLists.push(outcome.hits.map((h) => h.item).filter((hit) => hit.id !== item.id).slice(0, K).map((hit) => hit.label));
+        }
+      }
+      if (r === 0 && ctx.quick) break;
+    }
+    const oursMs = median(searchMs.map(median));
+    const labelOf = (row: number) => items[row]!.label;
+    const pAt5 = (lists: string[][]) => lists.reduce((s, list, q) => s + computePrecisionAtK(list, labelOf(rows[q]!), 5), 0) / lists.length;
+    const oursP5 = pAt5(ourLists);
+
+    const faiss = await ensureFaiss();
+    const anchors: FaissRun[] = [];
+    const notes: string[] = [];
+    if (faiss.ok) {
+      const baseFile = path.join(ctx.workDir, `served-base-${imagenet.dim}.f32`);
+      await writeF32(baseFile, imagenet.vectors);
+      try {
+        const queries = gatherRows(imagenet.vectors, imagenet.dim, rows);
+        for (const threads of [1, 0]) {
+          anchors.push(await runFaissFlat({ workDir: ctx.workDir, baseFile, n: imagenet.count, queries, dim: imagenet.dim, k: K + 1, repeats: REPEATS, single: rows.length, threads }));
+        }
+      } finally {
+        await fs.rm(baseFile, { force: true });
+      }
+    } else notes.push(faiss.reason);
+
+    const cited = await readEvalPAt5();
+    const figures = [];
+    for (const f of anchors) {
+      figures.push(makeFigure("search time per query (after the model)", "ms", oursMs, f.singleMedianMs, `FAISS IndexFlatIP ${f.faissVersion}, ${imagenet.dim}-d, ${f.threads} thread${f.threads > 1 ? "s" : ""}`));
+    }
+    if (anchors.length === 0) figures.push(makeFigure("search time per query (after the model)", "ms", oursMs, null, null));
+    figures.push(makeFigure("decode + model per query (not part of the comparison)", "ms", median(embedMs), null, null));
+    const faissLists = anchors[0]?.topK.map((list, q) => list.filter((r) => r !== rows[q]).slice(0, K).map(labelOf));
+    figures.push(makeFigure(`P@5 on these ${rows.length} queries (full catalog)`, "", oursP5, faissLists ? pAt5(faissLists) : null, faissLists ? `FAISS flat ${imagenet.dim}-d cosine` : null));
+    if (cited.served !== undefined && cited.imagenet !== undefined) {
+      figures.push(makeFigure("P@5, reference protocol (cited from reports/eval.json)", "", cited.served, cited.imagenet, "ImageNet ResNet50 2048-d, cosine", cited.facts));
+    }
+    const fastest = anchors.length ? Math.min(...anchors.map((f) => f.singleMedianMs)) : null;
+    return {
+      details: {
+        catalog: `${items.length} items (full catalog, every split)`,
+        ours: `createSearchService → searchByImage, ${served.name} (${served.id}) ${served.embedding.dim}-d with the manifest's category-aware ranking; timed: its tookMs.search (neighbour vote + category boost + exact store search), one Node thread`,
+        anchor: `FAISS IndexFlatIP over ${backbone.name} (${backbone.id}) ${imagenet.dim}-d vectors of the same catalog, top-11 minus the query`,
+        queries: `${rows.length} test-split photos (seed 11), the query item excluded from its results; ${ctx.quick ? 1 : REPEATS} repeats, median over queries of per-query medians`,
+      },
+      figures,
+      targets: [
+        makeTarget("served search ≥ 20× faster than FAISS flat on 2048-d ImageNet vectors", "FAISS time / ours (FAISS's faster thread setting)", ">=", 20, fastest === null ? null : fastest / oursMs),
+        makeTarget("at equal or better P@5 (these queries)", "ours P@5 − FAISS P@5", ">=", 0, faissLists ? oursP5 - pAt5(faissLists) : null),
+      ],
+      triedDidNotPay: [],
+      notes,
+    };
+  },
+};
