@@ -101,7 +101,9 @@ describe("EmbeddedStore", () => {
 
   it("stays consistent with a brute-force model over random changes, before and after reopening", async () => {
     const store = await open();
-    const live = new Map(base.items.map((it, i) => [it.id, { item: it, vector: base.vectors.slice(i * dim, (i + 1) * dim) }]));
+    const live = new Map<string, { item: CatalogItem; vector: Float32Array }>(
+      base.items.map((it, i) => [it.id, { item: it, vector: base.vectors.slice(i * dim, (i + 1) * dim) }]),
+    );
     const rnd = createRng(11);
     for (let step = 0; step < 60; step++) {
       const r = rnd();

@@ -1,3 +1,4 @@
+import { DEFAULT_DUPLICATE_COSINE } from "@/lib/search/collapse";
 import { withErrorResponse } from "@/lib/server/error-response";
 import { getSearchRuntime, searchByImage } from "@/lib/server/search-runtime";
 import { readImageUpload } from "@/lib/server/upload";
@@ -7,7 +8,10 @@ import { searchQuerySchema } from "./schema";
 
 /** Searches the catalog with an uploaded photo. */
 export const POST = withErrorResponse(async (request: Request) => {
-  const options = parseSearchParams(new URL(request.url).searchParams, searchQuerySchema);
+  const params = new URL(request.url).searchParams;
+  const options = parseSearchParams(params, searchQuerySchema);
+  // Validated by searchQuerySchema above; parseSearchParams keeps only k and the filters.
+  if (params.get("collapse") === "true") options.collapse = DEFAULT_DUPLICATE_COSINE;
   const runtime = await getSearchRuntime();
   const bytes = await readImageUpload(request, runtime.config.MAX_UPLOAD_BYTES);
   const outcome = await searchByImage(runtime, bytes, options, request.signal);

@@ -3,7 +3,13 @@ import { searchParamsSchema } from "@/lib/share/search-params";
 import { IMAGE_FIELD } from "@/lib/server/upload";
 
 /** Query parameters of POST /api/search; unknown ones are refused so a typo is not silently ignored. */
-export const searchQuerySchema = z.strictObject(searchParamsSchema.shape);
+export const searchQuerySchema = z.strictObject({
+  ...searchParamsSchema.shape,
+  collapse: z
+    .enum(["true", "false"], { error: "collapse must be true or false" })
+    .optional()
+    .describe("Collapse near-identical products (cosine ≥ 0.97 to a better hit): keeps one of each, still k results"),
+});
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
 /** The multipart body, for the OpenAPI document (lib/server/upload.ts enforces it while streaming). */
