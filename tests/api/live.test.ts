@@ -3,7 +3,9 @@
  * small catalog: add a product through the admin API, find it, restart, still find
  * it, change it, delete it; the rest of the catalog answers as before.
  */
+import { execFile } from "node:child_process";
 import { promises as fs } from "node:fs";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { copyCatalog, newProducts, type NewProducts } from "../helpers/live-catalog";
 import { formWith, readFileBytes, searchRequest } from "./fixtures";
@@ -16,6 +18,7 @@ process.env.ADMIN_TOKEN = token;
 
 const items = await import("@/app/api/items/route");
 const item = await import("@/app/api/items/[id]/route");
+const importRoute = await import("@/app/api/items/import/route");
 const search = await import("@/app/api/search/route");
 const images = await import("@/app/api/images/[id]/route");
 const { getSearchRuntime } = await import("@/lib/server/search-runtime");
@@ -52,7 +55,7 @@ let baseline: Result[];
 
 beforeAll(async () => {
   const runtime = await getSearchRuntime();
-  products = await newProducts(new Set(runtime.service.items.map((i) => i.id)), 1, ["Watches"]);
+  products = await newProducts(new Set(runtime.service.items.map((i) => i.id)), 4, ["Watches"]);
   newId = `live-${products.ids[0]}`;
   newPhoto = await readFileBytes(`${products.imagesDir}/${products.ids[0]}.jpg`);
   // A catalog photo no other item shares, so its rank 1 is well defined.
@@ -137,6 +140,35 @@ describe("a living catalog through the admin API", () => {
     expect(positions.every((p, i) => p >= 0 && (i === 0 || p > positions[i - 1]!))).toBe(true);
   });
 
+  it("bulk import streams one NDJSON line per row (bad rows included), then a summary; a rerun changes nothing", async () => {
+    const [, a, b] = products.ids as [string, string, string];
+    const csv = [
+      "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName",
+      `${a},Men,Accessories,Watches,Watches,Black,Winter,2016,Casual,Imported watch A`,
+      `${b},Women,Accessories,Watches,Watches,Gold,Winter,2016,Casual,Imported watch B`,
+      "bad id!,Men,Accessories,Watches,Watches,Black,Winter,2016,Casual,Broken row",
+      "no-photo,Men,Accessories,Watches,Watches,Black,Winter,2016,Casual,",
+      "no-photo-2,Men,Accessories,Watches,Watches,Black,Winter,2016,Casual,Row without photo",
+    ].join("\n");
+    const send = async () => {
+      const files: [string, Uint8Array, string, string][] = [["csv", new TextEncoder().encode(csv), "styles.csv", "text/csv"]];
+      for (const id of [a, b]) files.push(["images", await readFileBytes(`${products.imagesDir}/${id}.jpg`), `${id}.jpg`, "image/jpeg"]);
+      const response = await importRoute.POST(new Request("http://localhost/api/items/import", { method: "POST", headers: auth, body: formWith(files) }));
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("application/x-ndjson");
+      return (await response.text()).trim().split("\n").map((line) => JSON.parse(line));
+    };
+    const events = await send();
+    expect(events.filter((e) => e.type === "item").map((e) => [e.id, e.status])).toEqual([[a, "added"], [b, "added"]]);
+    expect(events.filter((e) => e.type === "error").map((e) => e.line).sort()).toEqual([4, 5, 6]);
+    expect(events.at(-1)).toMatchObject({ type: "done", rows: 5, added: 2, errors: 3 });
+    expect((await searchWith(await readFileBytes(`${products.imagesDir}/${b}.jpg`)))[0]).toMatchObject({ id: b, productDisplayName: "Imported watch B" });
+    expect((await send()).at(-1)).toMatchObject({ type: "done", added: 0, unchanged: 2, errors: 3 });
+    const removed = await item.DELETE(new Request(`http://localhost/api/items/${a}`, { method: "DELETE", headers: auth }), context(a));
+    expect(removed.status).toBe(200);
+    await item.DELETE(new Request(`http://localhost/api/items/${b}`, { method: "DELETE", headers: auth }), context(b));
+  });
+
   it("deletes: gone from search, 404 after, and the catalog's other results are as before", async () => {
     for (const id of [newId, "dup-1"]) {
       const response = await item.DELETE(new Request(`http://localhost/api/items/${id}`, { method: "DELETE", headers: auth }), context(id));
@@ -149,5 +181,18 @@ describe("a living catalog through the admin API", () => {
     restart();
     expect(await searchWith(catalogPhoto)).toEqual(baseline);
     expect((await getSearchRuntime()).service.getItem(newId)).toBeUndefined();
+  });
+
+  it("a running server sees changes the CLI makes in another process, on its next request", async () => {
+    const id = products.ids[3]!;
+    const photo = `${products.imagesDir}/${id}.jpg`;
+    const cli = (script: string, ...args: string[]) =>
+      promisify(execFile)(process.execPath, ["--import", "tsx", `scripts/${script}.ts`, ...args], { env: { ...process.env, CATALOG_DIR: catalogDir } });
+    await searchWith(catalogPhoto); // the runtime is up
+    await cli("catalog-add", "--photo", photo, "--id", id, "--product-display-name", "Added by the CLI", "--article-type", "Watches");
+    expect((await searchWith(await readFileBytes(photo)))[0]).toMatchObject({ id, productDisplayName: "Added by the CLI" });
+    await cli("catalog-remove", id);
+    expect((await searchWith(await readFileBytes(photo), "?k=100")).map((r) => r.id)).not.toContain(id);
+    expect(await searchWith(catalogPhoto)).toEqual(baseline);
   });
 });
