@@ -99,4 +99,13 @@ describe("file lock", () => {
     await expect(withFileLock(lock, async () => "never", 300)).rejects.toMatchObject({ code: "overloaded" });
     expect(await fs.readFile(lock, "utf8")).toBe(`${process.ppid}\n`);
   });
+
+  it("a lock from another host is waited for while fresh and taken over once a minute old", async () => {
+    const lock = path.join(dir, "changes.lock");
+    await fs.writeFile(lock, "1 some-other-host\n");
+    await expect(withFileLock(lock, async () => "never", 300)).rejects.toMatchObject({ code: "overloaded" });
+    const old = new Date(Date.now() - 120_000);
+    await fs.utimes(lock, old, old);
+    expect(await withFileLock(lock, async () => "got it", 2_000)).toBe("got it");
+  });
 });

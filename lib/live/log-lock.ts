@@ -1,18 +1,24 @@
 import { promises as fs } from "node:fs";
+import os from "node:os";
 import { AppError } from "../errors";
 
 /** How long a writer waits for another process's lock before giving up. */
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** A lock file still empty after this long belongs to a writer that died between create and write. */
 const EMPTY_LOCK_STALE_MS = 10_000;
+/**
+ * A lock held by a process on another host (a shared volume) cannot be checked by pid;
+ * writes hold it for milliseconds, so one this old belongs to a writer that died.
+ */
+const FOREIGN_LOCK_STALE_MS = 60_000;
 
 // Writers of one process queue here first, so the file lock only arbitrates between processes.
 const localQueues = new Map<string, Promise<unknown>>();
 
 /**
- * Runs `work` while holding `<lockFile>` (created with O_EXCL, holding the owner's pid).
- * A lock whose owner process is gone (kill -9) is taken over; a live owner is waited
- * for, up to `timeoutMs`, then the call fails with `overloaded`.
+ * Runs `work` while holding `<lockFile>` (created with O_EXCL, holding the owner's pid
+ * and host). A lock whose owner process is gone (kill -9) is taken over; a live owner
+ * is waited for, up to `timeoutMs`, then the call fails with `overloaded`.
  */
 export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
   const previous = localQueues.get(lockFile) ?? Promise.resolve();
@@ -39,7 +45,7 @@ async function acquire(lockFile: string, timeoutMs: number): Promise<void> {
     try {
       const handle = await fs.open(lockFile, "wx");
       try {
-        await handle.writeFile(`${process.pid}\n`);
+        await handle.writeFile(`${process.pid} ${os.hostname()}\n`);
       } finally {
         await handle.close();
       }
@@ -69,8 +75,10 @@ async function isStale(lockFile: string): Promise<boolean> {
   } catch {
     return false; // Gone already: the next create attempt decides.
   }
-  const pid = Number.parseInt(text, 10);
+  const [pidText, host] = text.trim().split(/\s+/);
+  const pid = Number.parseInt(pidText ?? "", 10);
   if (!Number.isInteger(pid) || pid <= 0) return Date.now() - mtimeMs > EMPTY_LOCK_STALE_MS;
+  if (host !== undefined && host !== os.hostname()) return Date.now() - mtimeMs > FOREIGN_LOCK_STALE_MS;
   return !isProcessAlive(pid);
 }
 
