@@ -175,22 +175,23 @@ describe.skipIf(!hasDataset())("ingestCatalog on real data", () => {
       expect(stored.equals(await fs.readFile(path.join(subset.imagesDir, `${item.id}.${ext}`)))).toBe(true);
       expect(item.label).toBe(item.articleType);
     }
-    const report = JSON.parse(await fs.readFile(path.join(catalogDir, catalogFiles.report), "utf8"));
+    const report = JSON.parse(await fs.readFile(path.join(catalog.generationDir, catalogFiles.report), "utf8"));
     expect(report.itemCount).toBe(result.items.length);
   });
 
   it("gives identical items.json on a rerun, writing no image again, and from a tar of the same files", async () => {
-    const before = await fs.readFile(path.join(catalogDir, catalogFiles.items));
+    const itemsFile = async (dir: string) => path.join((await readCatalog(dir)).generationDir, catalogFiles.items);
+    const before = await fs.readFile(await itemsFile(catalogDir));
     const rerun = await ingestCatalog({ images: subset.imagesDir, csv: subset.csvPath, catalogDir, minPerLabel: 10 });
     expect(rerun.report.images.filesWritten).toBe(0);
-    expect((await fs.readFile(path.join(catalogDir, catalogFiles.items))).equals(before)).toBe(true);
+    expect((await fs.readFile(await itemsFile(catalogDir))).equals(before)).toBe(true);
 
     const tarFile = path.join(subset.dir, "images.tar");
     const names = (await fs.readdir(subset.imagesDir)).reverse();
     await createTar({ file: tarFile, cwd: subset.imagesDir, portable: true }, names);
     const fromTar = path.join(subset.dir, "catalog-from-tar");
     await ingestCatalog({ images: tarFile, csv: subset.csvPath, catalogDir: fromTar, minPerLabel: 10 });
-    expect((await fs.readFile(path.join(fromTar, catalogFiles.items))).equals(before)).toBe(true);
+    expect((await fs.readFile(await itemsFile(fromTar))).equals(before)).toBe(true);
   });
 
   it("takes any CSV column as the label and refuses one that does not exist", async () => {

@@ -18,7 +18,7 @@ import {
   type ReportExample,
 } from "./ingest-report";
 import { defaultFractions, splitStratified } from "./split";
-import { storeImage, writeCatalog, writeIngestReport } from "./store";
+import { publishCatalog, storeImage } from "./store";
 import type { CatalogItem, CatalogManifest } from "./types";
 
 export { formatIngestReport, type IngestReport } from "./ingest-report";
@@ -39,8 +39,9 @@ const ingestOptionsSchema = z.object({
   /** Images decoded at once; sharp runs them on libuv's thread pool, so a few more than cores pays. */
   concurrency: z.number().int().min(1).max(64).default(8),
   /**
-   * Write items.json and catalog.json at the end (default). A pipeline that must
-   * finish more work first (embeddings, index) passes false and writes them itself.
+   * Publish the items and report as a new catalog generation at the end (default). A
+   * pipeline that must finish more work first (embeddings, index) passes false and
+   * publishes them itself, with its indexes.
    */
   commit: z.boolean().default(true),
 });
@@ -87,11 +88,20 @@ export async function ingestCatalog(options: IngestOptions): Promise<IngestResul
       `Label column "${opts.labelColumn}" is not in the CSV (columns: ${csv.columns.join(", ")})`,
     );
   }
+  // An empty catalog would replace the served one with nothing: refuse it instead.
+  if (csv.rows.length === 0) throw new AppError("bad_request", `The CSV ${opts.csv} has no usable product rows`);
   const rowsById = new Map(csv.rows.map((row) => [row.id, row]));
   const scan = await scanImages(opts, rowsById, options.onProgress);
   const { decoded } = scan;
 
   const built = buildItems(csv.rows, decoded, opts);
+  if (built.items.length === 0) {
+    throw new AppError(
+      "bad_request",
+      `No image in ${opts.images} both matches a CSV row and decodes (${scan.entries} entries read, ` +
+        `${scan.withoutRow.length} without a row, ${scan.unreadable.length} unreadable): nothing to build`,
+    );
+  }
   const report: IngestReport = {
     version: 1,
     source: { images: path.resolve(opts.images), csv: path.resolve(opts.csv) },
@@ -131,8 +141,7 @@ export async function ingestCatalog(options: IngestOptions): Promise<IngestResul
     // Sorted by name: a stable class order for anything trained on these labels.
     labels: [...built.labels.kept].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)),
   };
-  await writeIngestReport(opts.catalogDir, report);
-  if (opts.commit) await writeCatalog(opts.catalogDir, manifest, built.items);
+  if (opts.commit) await publishCatalog(opts.catalogDir, manifest, built.items, { report });
   return { manifest, items: built.items, report };
 }
 

@@ -3,7 +3,19 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { catalogFiles, contentTypeFor, hasCatalog, imagePathFor, readCatalog, storeImage, writeCatalog } from "./store";
+import { generationFiles } from "./generations";
+import { indexPathFor } from "./index-path";
+import {
+  catalogFiles,
+  catalogGenerationDir,
+  contentTypeFor,
+  hasCatalog,
+  imagePathFor,
+  publishCatalog,
+  readCatalog,
+  storeImage,
+  writeCatalog,
+} from "./store";
 import type { CatalogItem, CatalogManifest } from "./types";
 
 let dir: string;
@@ -54,15 +66,20 @@ function makeManifest(itemCount: number): CatalogManifest {
 }
 
 describe("catalog store", () => {
-  it("round-trips a catalog and marks it complete only once catalog.json is written", async () => {
+  it("round-trips a catalog and marks it complete only once CURRENT names its generation", async () => {
     expect(await hasCatalog(dir)).toBe(false);
+    expect(await catalogGenerationDir(dir)).toBeNull();
     const items = [makeItem("1"), makeItem("2", "excluded")];
     await writeCatalog(dir, makeManifest(2), items);
     expect(await hasCatalog(dir)).toBe(true);
     const catalog = await readCatalog(dir);
     expect(catalog.items).toEqual(items);
     expect(catalog.manifest).toEqual(makeManifest(2));
-    expect((await fs.readdir(dir)).sort()).toEqual([catalogFiles.manifest, catalogFiles.items].sort());
+    expect(catalog.generationDir).toBe(path.join(dir, "generations", catalog.generation!));
+    expect(await catalogGenerationDir(dir)).toBe(catalog.generationDir);
+    expect((await fs.readdir(dir)).sort()).toEqual([generationFiles.current, generationFiles.generations].sort());
+    expect((await fs.readdir(catalog.generationDir)).sort()).toEqual([catalogFiles.manifest, catalogFiles.items].sort());
+    expect((await fs.readFile(path.join(dir, "CURRENT"), "utf8")).trim()).toBe(catalog.generation);
   });
 
   it("says not_ready when there is no catalog", async () => {
@@ -73,11 +90,21 @@ describe("catalog store", () => {
 
   it("rejects inconsistent or invalid content", async () => {
     await writeCatalog(dir, makeManifest(1), [makeItem("1")]);
-    await fs.writeFile(path.join(dir, catalogFiles.items), JSON.stringify([makeItem("1"), makeItem("2")]));
+    const { generationDir } = await readCatalog(dir);
+    await fs.writeFile(path.join(generationDir, catalogFiles.items), JSON.stringify([makeItem("1"), makeItem("2")]));
     await expect(readCatalog(dir)).rejects.toMatchObject({ code: "internal", message: expect.stringMatching(/2 items/) });
-    await fs.writeFile(path.join(dir, catalogFiles.items), JSON.stringify([{ ...makeItem("1"), imageHash: "nope" }]));
+    await fs.writeFile(path.join(generationDir, catalogFiles.items), JSON.stringify([{ ...makeItem("1"), imageHash: "nope" }]));
     await expect(readCatalog(dir)).rejects.toMatchObject({ code: "internal" });
     await expect(writeCatalog(dir, makeManifest(3), [makeItem("1")])).rejects.toThrow(/itemCount/);
+  });
+
+  it("refuses a CURRENT that names no valid generation (no path escapes through it)", async () => {
+    await writeCatalog(dir, makeManifest(1), [makeItem("1")]);
+    for (const bad of ["../../etc", "g-1/../..", "", "nonsense"]) {
+      await fs.writeFile(path.join(dir, "CURRENT"), bad);
+      await expect(readCatalog(dir)).rejects.toMatchObject({ code: "internal", message: expect.stringMatching(/CURRENT/) });
+      expect(() => indexPathFor(dir, "abc")).toThrow(/CURRENT/);
+    }
   });
 
   it("leaves the old catalog alone on invalid input", async () => {
@@ -86,13 +113,65 @@ describe("catalog store", () => {
     expect((await readCatalog(dir)).items.map((i) => i.id)).toEqual(["1"]);
   });
 
-  it("drops the old catalog.json before replacing the items", async () => {
-    await writeCatalog(dir, makeManifest(1), [makeItem("1")]);
-    // A directory in the way makes the items write fail: the old manifest must already be gone.
-    await fs.rm(path.join(dir, catalogFiles.items));
-    await fs.mkdir(path.join(dir, catalogFiles.items, "blocker"), { recursive: true });
-    await expect(writeCatalog(dir, makeManifest(1), [makeItem("9")])).rejects.toThrow();
-    expect(await hasCatalog(dir)).toBe(false);
+  it("keeps serving the previous generation when a publish fails half-way, and cleans up after it", async () => {
+    await publishCatalog(dir, makeManifest(1), [makeItem("1")], { report: { n: 1 } });
+    const served = await readCatalog(dir);
+    const failing = { modelId: "abc", save: async (file: string) => {
+      await fs.writeFile(file, "half an index");
+      throw new Error("disk full");
+    } };
+    await expect(publishCatalog(dir, makeManifest(1), [makeItem("9")], { indexes: [failing] })).rejects.toThrow(/disk full/);
+    const after = await readCatalog(dir);
+    expect(after.generation).toBe(served.generation);
+    expect(after.items.map((i) => i.id)).toEqual(["1"]);
+    expect(await fs.readdir(path.join(dir, "generations"))).toEqual([served.generation]);
+  });
+
+  it("publishes indexes and report with the items, keeps the previous generation and prunes older ones", async () => {
+    const saveIndex = (text: string) => ({ modelId: "abc", save: (file: string) => fs.writeFile(file, text) });
+    const generations: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const ids = Array.from({ length: n }, (_, i) => String(i + 1));
+      const { generation, generationDir } = await publishCatalog(dir, makeManifest(n), ids.map((id) => makeItem(id)), {
+        indexes: [saveIndex(`index ${n}`)],
+        report: { n },
+      });
+      generations.push(generation);
+      expect((await readCatalog(dir)).items).toHaveLength(n);
+      expect(indexPathFor(dir, "abc")).toBe(path.join(generationDir, "index-abc.bin"));
+      expect(await fs.readFile(indexPathFor(dir, "abc"), "utf8")).toBe(`index ${n}`);
+      expect(JSON.parse(await fs.readFile(path.join(generationDir, catalogFiles.report), "utf8"))).toEqual({ n });
+    }
+    expect((await fs.readdir(path.join(dir, "generations"))).sort()).toEqual(generations.slice(1).sort());
+  });
+
+  it("reads the legacy layout, keeps it as the previous catalog, and drops it one publish later", async () => {
+    // The legacy layout: the generation's files at the top of the catalog directory.
+    await fs.writeFile(path.join(dir, catalogFiles.manifest), JSON.stringify(makeManifest(1)));
+    await fs.writeFile(path.join(dir, catalogFiles.items), JSON.stringify([makeItem("1")]));
+    await fs.writeFile(path.join(dir, "index-abc.bin"), "legacy index");
+    const legacy = await readCatalog(dir);
+    expect(legacy).toMatchObject({ generation: null, generationDir: dir });
+    expect(await catalogGenerationDir(dir)).toBe(dir);
+    expect(indexPathFor(dir, "abc")).toBe(path.join(dir, "index-abc.bin"));
+
+    await publishCatalog(dir, makeManifest(2), [makeItem("1"), makeItem("2")]);
+    expect((await readCatalog(dir)).items).toHaveLength(2);
+    expect(await fs.readFile(path.join(dir, "index-abc.bin"), "utf8")).toBe("legacy index");
+    await publishCatalog(dir, makeManifest(1), [makeItem("3")]);
+    expect((await readCatalog(dir)).items.map((i) => i.id)).toEqual(["3"]);
+    expect((await fs.readdir(dir)).sort()).toEqual([generationFiles.current, generationFiles.generations].sort());
+  });
+
+  it("prunes generations left by dead writers but spares one a live process is still writing", async () => {
+    const root = path.join(dir, "generations");
+    const dead = `g-00000000000001-999999999-00000000`; // pid beyond pid_max: no such process
+    const live = `g-00000000000002-${process.ppid}-00000000`;
+    await fs.mkdir(path.join(root, dead), { recursive: true });
+    await fs.mkdir(path.join(root, live), { recursive: true });
+    await publishCatalog(dir, makeManifest(1), [makeItem("1")]);
+    const { generation } = await readCatalog(dir);
+    expect((await fs.readdir(root)).sort()).toEqual([live, generation!].sort());
   });
 
   it("stores images content-addressed, once, and repairs a torn file", async () => {

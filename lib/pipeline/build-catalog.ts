@@ -1,7 +1,7 @@
 import path from "node:path";
 import { indexPathFor } from "../catalog/index-path";
 import { ingestCatalog, type IngestReport } from "../catalog/ingest";
-import { imagePathFor, readCatalog, writeCatalog } from "../catalog/store";
+import { imagePathFor, publishCatalog, readCatalog } from "../catalog/store";
 import { AppError } from "../errors";
 import { gatherRows } from "../matrix";
 import type { CatalogItem } from "../catalog/types";
@@ -35,6 +35,8 @@ export type BuildCatalogResult = {
   model: ModelManifest;
   features: FeatureRunStats;
   indexFile: string;
+  /** The generation the build published (see lib/catalog/generations.ts). */
+  generation: string;
   seconds: { ingest: number; features: number; index: number; total: number };
 };
 
@@ -80,8 +82,9 @@ export async function loadItemFeatures(
 /**
  * The whole offline pipeline: ingest (validate, report, split), backbone features
  * for every image not cached yet (resumable), the served model's embeddings, and
- * the flat index. The index is written before the item list, and the service
- * refuses a pair that does not match, so a crash never serves a mixed catalog.
+ * the flat index. Items, index and report are published together as a new catalog
+ * generation: until CURRENT flips at the very end, the previous catalog is served,
+ * and a crash or kill -9 leaves it intact.
  */
 export async function buildCatalog(options: BuildCatalogOptions): Promise<BuildCatalogResult> {
   const log = options.log ?? (() => {});
@@ -110,12 +113,17 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<BuildC
   // Items whose image failed to embed cannot be searched: drop them (they are reported).
   const failed = new Set(stats.failed.map((f) => f.key));
   const kept = failed.size === 0 ? items : items.filter((item) => !failed.has(item.imageHash));
+  if (kept.length === 0) throw new AppError("bad_request", "No catalog image could be embedded: nothing to publish");
   const dim = features.length / Math.max(items.length, 1);
   const keptFeatures =
     failed.size === 0 ? features : gatherRows(features, dim, items.flatMap((item, row) => (failed.has(item.imageHash) ? [] : [row])));
 
-  const indexFile = await writeModelIndex(options.modelsDir, options.catalogDir, model, kept, keptFeatures);
-  await writeCatalog(options.catalogDir, { ...manifest, itemCount: kept.length }, kept);
+  const index = await embedModelIndex(options.modelsDir, model, kept, keptFeatures);
+  const published = await publishCatalog(options.catalogDir, { ...manifest, itemCount: kept.length }, kept, {
+    report,
+    indexes: [{ modelId: model.id, save: (file) => saveModelIndex(file, model, index) }],
+  });
+  const indexFile = indexPathFor(published.generationDir, model.id);
   const t3 = Date.now();
   log(`index: ${kept.length} × ${model.embedding.dim} → ${indexFile}`);
   return {
@@ -124,37 +132,57 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<BuildC
     model,
     features: stats,
     indexFile,
+    generation: published.generation,
     seconds: { ingest: (t1 - t0) / 1000, features: (t2 - t1) / 1000, index: (t3 - t2) / 1000, total: (t3 - t0) / 1000 },
   };
 }
 
-/** Embeds features with `model` and writes the catalog's flat index for it; returns the file. */
+/** Embeds backbone features with `model` into a flat index over `items`. */
+export async function embedModelIndex(
+  modelsDir: string,
+  model: ModelManifest,
+  items: readonly CatalogItem[],
+  features: Float32Array,
+): Promise<FlatIndex> {
+  const { embeddings } = await embedFeatures(modelsDir, model, features, items.length);
+  return new FlatIndex(model.embedding.dim, items.map((item) => item.id), embeddings);
+}
+
+/** Saves a model's flat index (atomically) with the header meta the service checks. */
+export async function saveModelIndex(file: string, model: ModelManifest, index: FlatIndex): Promise<void> {
+  await saveFlatIndex(file, index, { modelId: model.id, modelName: model.name, builtAt: new Date().toISOString() });
+}
+
+/**
+ * Embeds features with `model` and writes its flat index into `generationDir` (a
+ * directory readCatalog returned), atomically; returns the file.
+ */
 export async function writeModelIndex(
   modelsDir: string,
-  catalogDir: string,
+  generationDir: string,
   model: ModelManifest,
   items: readonly CatalogItem[],
   features: Float32Array,
 ): Promise<string> {
-  const { embeddings } = await embedFeatures(modelsDir, model, features, items.length);
-  const index = new FlatIndex(model.embedding.dim, items.map((item) => item.id), embeddings);
-  const indexFile = indexPathFor(catalogDir, model.id);
-  await saveFlatIndex(indexFile, index, { modelId: model.id, modelName: model.name, builtAt: new Date().toISOString() });
+  const index = await embedModelIndex(modelsDir, model, items, features);
+  const indexFile = indexPathFor(generationDir, model.id);
+  await saveModelIndex(indexFile, model, index);
   return indexFile;
 }
 
 /**
- * Re-indexes an existing catalog for the served model (after training) from the
- * cached backbone features: no ingest, no CNN run for images already seen.
+ * Re-indexes the served catalog generation for the served model (after training)
+ * from the cached backbone features: no ingest, no CNN run for images already seen.
+ * The index file is added to that generation atomically; its items never change.
  */
 export async function reindexCatalog(
   options: Pick<BuildCatalogOptions, "modelsDir" | "cacheDir" | "catalogDir" | "maxPixels" | "batchSize" | "threads" | "modelName">,
 ): Promise<{ model: ModelManifest; indexFile: string; items: number }> {
-  const { items } = await readCatalog(options.catalogDir);
+  const { items, generationDir } = await readCatalog(options.catalogDir);
   const model = await resolveServedModel(options.modelsDir, options.modelName);
   const backbone = await resolveBackbone(options.modelsDir, model);
   const { features, stats } = await loadItemFeatures(options, backbone, items);
   if (stats.failed.length > 0) throw new AppError("internal", `${stats.failed.length} catalog images failed to embed`);
-  const indexFile = await writeModelIndex(options.modelsDir, options.catalogDir, model, items, features);
+  const indexFile = await writeModelIndex(options.modelsDir, generationDir, model, items, features);
   return { model, indexFile, items: items.length };
 }

@@ -69,31 +69,49 @@ describe("catalog pipeline on a real subset", () => {
     expect(rebuilt.header.contentId).toBe(header.contentId);
   }, 600_000);
 
-  it("survives kill -9 mid-build: the rerun resumes and gives the same index", async () => {
+  it("survives kill -9 mid-rebuild: the served catalog stays intact, the rerun resumes and publishes", async () => {
     const reference = await loadFlatIndex(indexPathFor(dirs().catalogDir, backbone.id));
     const catalogDir = path.join(root, "catalog-killed");
     const cacheDir = path.join(root, "cache-killed");
+    // A served catalog to rebuild over: a copy of the one built above (with its own feature cache gone).
+    await fs.cp(dirs().catalogDir, catalogDir, { recursive: true });
+    const served = await readCatalog(catalogDir);
+    const servedItems = await fs.readFile(path.join(served.generationDir, "items.json"));
     const env = { ...process.env, MODELS_DIR: dirs().modelsDir, CACHE_DIR: cacheDir };
-    const args = ["scripts/build-catalog.ts", "--images", subset.imagesDir, "--csv", subset.csvPath];
+    // Node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a child
+    // process that a SIGKILL of the CLI would leave running on its own.
+    const args = ["--import", "tsx", "scripts/build-catalog.ts", "--images", subset.imagesDir, "--csv", subset.csvPath];
     args.push("--out", catalogDir, "--min-per-label", "10", "--batch-size", "8", "--quiet");
-    const tsx = path.resolve("node_modules/.bin/tsx");
+    const node = process.execPath;
+    const generationsBefore = (await fs.readdir(path.join(catalogDir, "generations"))).sort();
 
-    const child = spawn(tsx, args, { env, stdio: "ignore" });
+    const child = spawn(node, args, { env, stdio: "ignore" });
     const chunkDir = path.join(cacheDir, `features-${backbone.id}`);
     await waitFor(() => existsSync(chunkDir) && readdirCount(chunkDir, /^chunk-/) >= 1, child);
     child.kill("SIGKILL");
     await new Promise((resolve) => child.once("exit", resolve));
     const chunksAtKill = readdirCount(chunkDir, /^chunk-/);
     expect(chunksAtKill).toBeGreaterThanOrEqual(1);
-    // Nothing half-done is served: the catalog is committed only at the very end.
-    expect(existsSync(path.join(catalogDir, "catalog.json"))).toBe(false);
+    // Nothing half-done is served: the previous generation is still current, byte for byte, and loads.
+    const afterKill = await readCatalog(catalogDir);
+    expect(afterKill.generation).toBe(served.generation);
+    expect((await fs.readFile(path.join(afterKill.generationDir, "items.json"))).equals(servedItems)).toBe(true);
+    const stillServed = await loadFlatIndex(indexPathFor(afterKill.generationDir, backbone.id));
+    // Killed before it reached the publish step: no generation was added, none is half-written.
+    expect((await fs.readdir(path.join(catalogDir, "generations"))).sort()).toEqual(generationsBefore);
+    expect(stillServed.index.ids).toEqual(afterKill.items.map((i) => i.id));
+    expect(stillServed.header.contentId).toBe(reference.header.contentId);
 
-    const output = await run(tsx, args, env);
+    const output = await run(node, args, env);
     const computed = Number(/(\d+) images embedded/.exec(output)?.[1]);
     const fromCache = Number(/\((\d+) from cache\)/.exec(output)?.[1]);
     expect(fromCache).toBeGreaterThanOrEqual(8 * 8); // at least the chunk flushed before the kill
     const { items } = await readCatalog(dirs().catalogDir);
     expect(computed + fromCache).toBe(new Set(items.map((i) => i.imageHash)).size);
+    const published = await readCatalog(catalogDir);
+    expect(published.generation).not.toBe(served.generation);
+    // The previous generation is kept (one step of rollback), the new one is served.
+    expect((await fs.readdir(path.join(catalogDir, "generations"))).sort()).toEqual([served.generation, published.generation].sort());
     const resumed = await loadFlatIndex(indexPathFor(catalogDir, backbone.id));
     expect(resumed.index.ids).toEqual(reference.index.ids);
     let maxDiff = 0;
@@ -129,8 +147,15 @@ describe("catalog pipeline on a real subset", () => {
     ]);
     expect(trained!.overall.pAt5).toBeGreaterThan(frozen!.overall.pAt5);
 
-    // The served model answers a catalog photo with that very product first.
-    await reindexCatalog({ ...dirs(), maxPixels: 50_000_000 });
+    // The served model answers a catalog photo with that very product first. Re-indexing adds
+    // the new model's index to the served generation (atomically) and touches nothing else.
+    const before = await readCatalog(dirs().catalogDir);
+    const reindexed = await reindexCatalog({ ...dirs(), maxPixels: 50_000_000 });
+    const after = await readCatalog(dirs().catalogDir);
+    expect(after.generation).toBe(before.generation);
+    expect(after.items).toEqual(before.items);
+    expect(reindexed.indexFile).toBe(indexPathFor(after.generationDir, result.model.id));
+    expect((await loadFlatIndex(indexPathFor(after.generationDir, backbone.id))).index.ids).toEqual(after.items.map((i) => i.id));
     const service = await createSearchService({ ...loadConfig(), MODELS_DIR: dirs().modelsDir, CATALOG_DIR: dirs().catalogDir });
     const probe = items.find((i) => i.split === "test")!;
     const outcome = await service.searchByImage(await fs.readFile(path.join(subset.imagesDir, `${probe.id}.jpg`)), { k: 5 });
