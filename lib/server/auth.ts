@@ -16,7 +16,7 @@ const adminTokenSchema = z
  * a missing or wrong token is `unauthorized` too. Tokens are compared by their
  * sha256 digests with timingSafeEqual, so neither content nor length leaks by timing.
  */
-export function requireAdmin(request: Request, env: NodeJS.ProcessEnv = process.env): void {
+export function requireAdmin(request: Request, env: Readonly<Record<string, string | undefined>> = process.env): void {
   const expected = adminTokenSchema.parse(env.ADMIN_TOKEN);
   if (expected === undefined) {
     throw new AppError("unauthorized", "Catalog writes are disabled: set ADMIN_TOKEN on the server to enable the admin API.");

@@ -41,7 +41,8 @@ const endpoints: [name: string, call: (headers: Record<string, string>) => Promi
 describe.each(endpoints)("%s", (_, call) => {
   it("401 without a token, with a wrong one, or a malformed header", async () => {
     process.env.ADMIN_TOKEN = token;
-    for (const headers of [{}, { authorization: "Bearer wrong-token" }, { authorization: `Bearer ${token}x` }, { authorization: token }, { authorization: `Basic ${token}` }]) {
+    const attempts: Record<string, string>[] = [{}, { authorization: "Bearer wrong-token" }, { authorization: `Bearer ${token}x` }, { authorization: token }, { authorization: `Basic ${token}` }];
+    for (const headers of attempts) {
       const response = await call(headers);
       expect(response.status).toBe(401);
       expect((await response.json()).error.code).toBe("unauthorized");
