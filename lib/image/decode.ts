@@ -19,8 +19,9 @@ export async function inspectImage(bytes: Uint8Array, limits: DecodeLimits): Pro
   } catch (error) {
     throw new AppError("unsupported_media_type", "The file is not an image this service can read", { cause: error });
   }
-  if (!meta.format || !supportedFormats.has(meta.format)) {
-    throw new AppError("unsupported_media_type", `Unsupported image format: ${meta.format ?? "unknown"}`);
+  const format = formatOf(meta);
+  if (!supportedFormats.has(format)) {
+    throw new AppError("unsupported_media_type", `Unsupported image format: ${format}`);
   }
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
@@ -32,13 +33,22 @@ export async function inspectImage(bytes: Uint8Array, limits: DecodeLimits): Pro
     );
   }
   return {
-    format: meta.format,
+    format,
     width,
     height,
     channels: meta.channels ?? 0,
     space: meta.space ?? "unknown",
     hasAlpha: meta.hasAlpha ?? false,
   };
+}
+
+/**
+ * libvips reports AVIF and HEIC alike as "heif"; only the AV1 flavour (AVIF) decodes
+ * with the bundled libheif, so HEVC (iPhone HEIC) is named and refused up front.
+ */
+function formatOf(meta: Metadata): string {
+  if (meta.format === "heif") return meta.compression === "av1" ? "avif" : "heic";
+  return meta.format ?? "unknown";
 }
 
 /** A sharp pipeline for bytes already checked by `inspectImage`: first frame, EXIF-oriented. */

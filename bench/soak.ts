@@ -1,0 +1,249 @@
+/**
+ * Soak test: `next start` on a real catalog under sustained load for N minutes, with
+ * the server's memory sampled throughout. Every `--bad-every`-th request carries a
+ * truncated photo, so error paths are soaked too (their 422s are counted apart).
+ *
+ *   npm run bench:soak -- [--minutes 10] [--catalog data/catalog] [--connections 4]
+ *                          [--sample-seconds 5] [--bad-every 20] [--out bench/results/soak.json] [--rebuild]
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, promises as fs, readdirSync, readFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import autocannon from "autocannon";
+import { z } from "zod";
+import { imagePathFor, readCatalog } from "../lib/catalog/store";
+import { parseCliArgs, runCli } from "../lib/cli/args";
+import { loadConfig } from "../lib/config";
+import { writeJsonAtomic } from "../lib/fs/atomic";
+import { IMAGE_FIELD } from "../lib/server/upload";
+
+const DIST_DIR = ".next-soak";
+const BOUNDARY = "----vps-soak-boundary";
+
+const optionsSchema = z.object({
+  minutes: z.coerce.number().positive().max(24 * 60).default(10),
+  catalog: z.string().optional(),
+  connections: z.coerce.number().int().min(1).max(256).default(4),
+  sampleSeconds: z.coerce.number().positive().default(5),
+  badEvery: z.coerce.number().int().min(0).default(20),
+  photos: z.coerce.number().int().min(1).max(1000).default(64),
+  out: z.string().default("bench/results/soak.json"),
+  rebuild: z.boolean().default(false),
+});
+
+type RssSample = { t: number; rssMb: number; processes: number };
+
+function nextBin(): string {
+  return path.resolve("node_modules/.bin/next");
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function multipart(bytes: Uint8Array, filename: string): Buffer {
+  return Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${IMAGE_FIELD}"; filename="${filename}"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    Buffer.from(bytes),
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  ]);
+}
+
+/** `next build` into DIST_DIR unless one is there; restores the files next build may rewrite. */
+async function ensureBuild(rebuild: boolean): Promise<number> {
+  if (!rebuild && existsSync(path.join(DIST_DIR, "BUILD_ID"))) return 0;
+  const guarded = ["tsconfig.json", "next-env.d.ts"];
+  const saved = await Promise.all(guarded.map((f) => fs.readFile(f, "utf8").catch(() => undefined)));
+  const t0 = performance.now();
+  try {
+    await waitExit(spawn(nextBin(), ["build"], {
+        env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_SKIP_TYPECHECK: "1" },
+        stdio: ["ignore", "inherit", "inherit"],
+      }), "next build");
+  } finally {
+    for (const [i, file] of guarded.entries()) {
+      const before = saved[i];
+      if (before !== undefined && (await fs.readFile(file, "utf8").catch(() => undefined)) !== before) await fs.writeFile(file, before);
+    }
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+function waitExit(child: ChildProcess, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${what} exited ${code}`))));
+  });
+}
+
+/** RSS of a process and all its descendants, from /proc (next start may fork workers). */
+function treeRssMb(root: number): { rssMb: number; processes: number } {
+  const parent = new Map<number, number>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // Field 4 of /proc/<pid>/stat is the ppid; the command name (field 2) may hold spaces, so split after ")".
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // The process ended while listing.
+    }
+  }
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parent) if (tree.has(ppid) && !tree.has(pid)) (tree.add(pid), (grew = true));
+  }
+  let kb = 0;
+  for (const pid of tree) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      kb += Number(match?.[1] ?? 0);
+    } catch {
+      // Gone.
+    }
+  }
+  return { rssMb: kb / 1024, processes: tree.size };
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: readonly { x: number; y: number }[]): number | null {
+  if (points.length < 3) return null;
+  const mx = points.reduce((s, p) => s + p.x, 0) / points.length;
+  const my = points.reduce((s, p) => s + p.y, 0) / points.length;
+  const sxy = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
+  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  return sxx === 0 ? null : sxy / sxx;
+}
+
+async function waitReady(url: string, body: Buffer, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/api/search?k=10`, { method: "POST", body: new Uint8Array(body), headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` } });
+      await res.arrayBuffer();
+      if (res.ok) return;
+      if (res.status !== 503) throw new Error(`warm-up search answered ${res.status}`);
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error; // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("the server never answered a search");
+}
+
+await runCli(async () => {
+  const { options } = parseCliArgs(process.argv.slice(2), optionsSchema);
+  const config = loadConfig();
+  const catalogDir = path.resolve(options.catalog ?? config.CATALOG_DIR);
+  const { items, generation } = await readCatalog(catalogDir);
+
+  // Real photos, spread over the catalog (every n-th item), distinct files.
+  const step = Math.max(1, Math.floor(items.length / options.photos));
+  const chosen = items.filter((_, i) => i % step === 0).slice(0, options.photos);
+  const photos = await Promise.all(chosen.map(async (item) => new Uint8Array(await fs.readFile(imagePathFor(catalogDir, item)))));
+  const good = photos.map((bytes, i) => multipart(bytes, `photo-${i}.jpg`));
+  const bad = photos.slice(0, 8).map((bytes, i) => multipart(bytes.subarray(0, Math.floor(bytes.length / 2)), `cut-${i}.jpg`));
+
+  const buildSeconds = await ensureBuild(options.rebuild);
+  console.log(`soak: ${buildSeconds > 0 ? `built ${DIST_DIR} in ${buildSeconds.toFixed(0)} s` : `reusing ${DIST_DIR}`}`);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = spawn(nextBin(), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, CATALOG_DIR: catalogDir },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const serverExit = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+  const samples: RssSample[] = [];
+  const started = Date.now();
+  const sample = () => samples.push({ t: (Date.now() - started) / 1000, ...treeRssMb(server.pid!) });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await waitReady(url, good[0]!);
+    for (const body of good.slice(0, 8)) await waitReady(url, body);
+    sample();
+    console.log(`soak: ${url} ready (${items.length} items); ${options.minutes} min at c=${options.connections}`);
+    timer = setInterval(sample, options.sampleSeconds * 1000);
+    let sent = 0;
+    const result = await autocannon({
+      url: `${url}/api/search?k=10`,
+      connections: options.connections,
+      duration: Math.round(options.minutes * 60),
+      timeout: 60,
+      method: "POST",
+      headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` },
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (req) => {
+            const n = sent++;
+            const body = options.badEvery > 0 && n % options.badEvery === options.badEvery - 1 ? bad[n % bad.length]! : good[n % good.length]!;
+            return { ...req, body };
+          },
+        },
+      ],
+    });
+    clearInterval(timer);
+    sample();
+    const health = await fetch(`${url}/api/health`).then((r) => r.status, () => 0);
+    const alive = server.exitCode === null;
+
+    const byStatus = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
+    const non2xx = Object.fromEntries(Object.entries(byStatus).filter(([code]) => !code.startsWith("2")));
+    const expectedBad = options.badEvery > 0 ? Math.floor(sent / options.badEvery) : 0;
+    const rss = samples.map((s) => s.rssMb);
+    // Slope after the first minute (JIT, caches and ONNX arenas settle there), in MB per minute.
+    const settled = samples.filter((s) => s.t >= 60 + (samples[0]?.t ?? 0));
+    const half = samples.filter((s) => s.t >= (samples.at(-1)!.t + samples[0]!.t) / 2);
+    const perMinute = (points: RssSample[]) => slope(points.map((s) => ({ x: s.t / 60, y: s.rssMb })));
+    const round = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+    const summary = {
+      minutes: options.minutes,
+      finishedAt: new Date().toISOString(),
+      catalog: { dir: path.relative(process.cwd(), catalogDir) || catalogDir, items: items.length, generation },
+      server: `next start (${DIST_DIR}) on 127.0.0.1, INFERENCE_QUEUE_LIMIT ${config.INFERENCE_QUEUE_LIMIT}, ORT_THREADS ${config.ORT_THREADS || "0 (one per core)"}`,
+      load: `autocannon c=${options.connections}, POST /api/search?k=10 with ${photos.length} real catalog photos cycled; every ${options.badEvery || "—"}th request a truncated JPEG (expected 422)`,
+      requests: result.requests.total,
+      requestsPerSecond: round(result.requests.average),
+      byStatus,
+      non2xx,
+      expected422: expectedBad,
+      unexpectedNon2xx: Object.entries(non2xx).reduce((s, [code, n]) => s + (code === "422" ? Math.max(0, n - expectedBad) : n), 0),
+      errors: result.errors,
+      timeouts: result.timeouts,
+      latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+      rss: {
+        unit: "MB (server process tree)",
+        start: round(rss[0] ?? null),
+        end: round(rss.at(-1) ?? null),
+        max: round(Math.max(...rss)),
+        min: round(Math.min(...rss)),
+        slopeMbPerMinAfterFirstMinute: round(perMinute(settled)),
+        slopeMbPerMinSecondHalf: round(perMinute(half)),
+        samples: samples.map((s) => ({ t: Math.round(s.t), rssMb: round(s.rssMb), processes: s.processes })),
+      },
+      afterwards: { serverAlive: alive, healthStatus: health },
+      machine: "2 shared CPU cores (client and server on the same machine)",
+    };
+    await writeJsonAtomic(path.resolve(options.out), summary);
+    console.log(
+      `soak: ${summary.requests} requests (${summary.requestsPerSecond} req/s), status ${JSON.stringify(byStatus)}, ` +
+        `errors ${summary.errors}, p50 ${summary.latencyMs.p50} ms, p99 ${summary.latencyMs.p99} ms; ` +
+        `RSS ${summary.rss.start} → ${summary.rss.end} MB (max ${summary.rss.max}), slope ${summary.rss.slopeMbPerMinAfterFirstMinute} MB/min → ${options.out}`,
+    );
+  } finally {
+    clearInterval(timer);
+    if (server.exitCode === null) server.kill("SIGTERM");
+    const kill = setTimeout(() => server.exitCode === null && server.kill("SIGKILL"), 10_000);
+    await serverExit;
+    clearTimeout(kill);
+  }
+});
