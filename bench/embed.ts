@@ -41,7 +41,7 @@ async function loadPixels(config: BenchContext["config"], manifest: ModelManifes
 
 /** int8 copies made with onnxruntime.quantization in the scratch venv (bench-only); [] when Python cannot. */
 async function quantize(ctx: BenchContext, manifest: ModelManifest, calibration: Float32Array[], notes: string[]): Promise<{ name: string; file: string }[]> {
-  const dir = path.join(ctx.workDir, `quant-${manifest.id}`);
+  const dir = path.join(ctx.workDir, `quant-${manifest.id}-calib${calibration.length}`);
   const files = ["int8-static", "int8-dynamic"].map((name) => ({ name, file: path.join(dir, `${name}.onnx`) }));
   const exists = await Promise.all(files.map((f) => fs.stat(f.file).then(() => true, () => false)));
   if (exists.every(Boolean)) return files;

@@ -41,7 +41,7 @@ export const httpBench: Bench = {
     );
     const bodies = photos.map((bytes, i) => multipartBody(IMAGE_FIELD, `photo-${i}.jpg`, bytes, BOUNDARY));
     const duration = ctx.quick ? 5 : 20;
-    const build = await buildNext(ctx.log, !ctx.quick);
+    const build = await buildNext(ctx.log, 90);
 
     const embedder = await Embedder.create(config.MODELS_DIR, served, { threads: config.ORT_THREADS });
     let bareBefore: Bare;
@@ -105,7 +105,7 @@ export const httpBench: Bench = {
     return {
       details: {
         catalog: `${items.length} items (full catalog)`,
-        server: `next start from ${BENCH_DIST_DIR} (${build.reused ? "existing build reused" : `built in this run, ${build.seconds.toFixed(0)} s`}), own port on 127.0.0.1, INFERENCE_QUEUE_LIMIT ${config.INFERENCE_QUEUE_LIMIT}, ORT_THREADS ${config.ORT_THREADS || "0 (one per core)"}`,
+        server: `next start from ${BENCH_DIST_DIR} (${build.reused ? `build of ${build.builtAt} reused` : `built in this run, ${build.seconds.toFixed(0)} s`}), own port on 127.0.0.1, INFERENCE_QUEUE_LIMIT ${config.INFERENCE_QUEUE_LIMIT}, ORT_THREADS ${config.ORT_THREADS || "0 (one per core)"}`,
         load: `autocannon in the bench process, ${duration} s per concurrency, 32 real test-split photos (seed 17) cycled as multipart POST /api/search?k=10`,
         bare: `Embedder (${served.name}, ${served.id}) in the bench process on the same 32 photos, one at a time, before and after the load runs; the server was idle meanwhile`,
         caveat: "client and server share the same 2 cores, so the client's own CPU use counts against the server",

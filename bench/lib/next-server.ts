@@ -23,18 +23,22 @@ function nextBin(): string {
 }
 
 /**
- * `next build` into BENCH_DIST_DIR (skipped when a build exists and `fresh` is false).
+ * `next build` into BENCH_DIST_DIR, unless a build younger than `maxAgeMinutes` exists.
  * next build may rewrite tsconfig.json and next-env.d.ts; they are restored afterwards.
  */
-export async function buildNext(log: (m: string) => void, fresh: boolean): Promise<{ seconds: number; reused: boolean }> {
-  if (!fresh && existsSync(path.join(BENCH_DIST_DIR, "BUILD_ID"))) return { seconds: 0, reused: true };
+export async function buildNext(log: (m: string) => void, maxAgeMinutes: number): Promise<{ seconds: number; reused: boolean; builtAt: string }> {
+  const stamp = path.join(BENCH_DIST_DIR, "BUILD_ID");
+  if (existsSync(stamp)) {
+    const { mtime } = await fs.stat(stamp);
+    if (Date.now() - mtime.getTime() < maxAgeMinutes * 60_000) return { seconds: 0, reused: true, builtAt: mtime.toISOString() };
+  }
   const guarded = ["tsconfig.json", "next-env.d.ts"];
   const saved = await Promise.all(guarded.map((f) => fs.readFile(f, "utf8").catch(() => undefined)));
   log(`next build → ${BENCH_DIST_DIR} (a few minutes on 2 busy cores)`);
   const t0 = performance.now();
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(nextBin(), ["build"], { env: { ...process.env, NEXT_DIST_DIR: BENCH_DIST_DIR }, stdio: ["ignore", "ignore", "inherit"] });
+      const child = spawn(nextBin(), ["build"], { env: { ...process.env, NEXT_DIST_DIR: BENCH_DIST_DIR }, stdio: ["ignore", "inherit", "inherit"] });
       child.once("error", reject);
       child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited ${code}`))));
     });
@@ -44,7 +48,7 @@ export async function buildNext(log: (m: string) => void, fresh: boolean): Promi
       if (before !== undefined && (await fs.readFile(f, "utf8").catch(() => undefined)) !== before) await fs.writeFile(f, before);
     }));
   }
-  return { seconds: (performance.now() - t0) / 1000, reused: false };
+  return { seconds: (performance.now() - t0) / 1000, reused: false, builtAt: new Date().toISOString() };
 }
 
 export type NextServer = { url: string; child: ChildProcess; startedAt: number; stop: () => Promise<void> };
