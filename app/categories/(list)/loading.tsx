@@ -1,4 +1,4 @@
-import { GridSkeleton, LoadingStatus } from "../_components/grid-skeleton";
+import { GridSkeleton, LoadingStatus } from "../../_components/grid-skeleton";
 
 export default function Loading() {
   return (

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getCategorySummaries } from "@/lib/server/catalog-facets";
 import { getPageRuntime } from "@/lib/server/page-runtime";
-import { toImageUrl } from "../api/schema";
-import { ErrorPanel } from "../_components/error-panel";
-import { categoryHref } from "../_components/query-summary";
+import { toImageUrl } from "../../api/schema";
+import { ErrorPanel } from "../../_components/error-panel";
+import { categoryHref } from "../../_components/query-summary";
 
 export const metadata: Metadata = { title: "Categories" };
 
