@@ -180,6 +180,17 @@ describe("EmbeddedStore", () => {
     expect((await c.search(fresh, { k: 10 })).map((h) => h.item.id)).toEqual([...before.map((h) => h.item.id)].slice(0, 10));
   });
 
+  it("keeps serving its generation when a newer one does not load (no index for this model)", async () => {
+    const store = await open();
+    const { readCatalog } = await import("../catalog/store");
+    const { manifest, items } = await readCatalog(dir);
+    await publishCatalog(dir, { ...manifest, itemCount: 10 }, items.slice(0, 10), {});
+    expect(await store.refresh()).toBe(false);
+    expect(await store.count()).toBe(50);
+    expect(await store.search(unit(random), { k: 3 })).toHaveLength(3);
+    await expect(open()).rejects.toMatchObject({ code: "not_ready" });
+  });
+
   it("refuses vectors of the wrong size or with NaN", async () => {
     const store = await open();
     await expect(store.upsert([{ item: item("x", "Bags"), vector: new Float32Array(3) }])).rejects.toMatchObject({ code: "bad_request" });

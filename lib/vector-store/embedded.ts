@@ -12,6 +12,9 @@ import type { StoredEntry, StoreHit, StoreQuery, VectorStore } from "./types";
 
 type Patch = Parameters<VectorStore["update"]>[1];
 
+/** How long a process keeps serving its generation after a newer one failed to load, before trying again. */
+const RELOAD_RETRY_MS = 5_000;
+
 /** One loaded generation: its rows plus how far its change log has been applied. */
 type Loaded = {
   generation: string | null;
@@ -74,17 +77,25 @@ export class EmbeddedStore implements VectorStore {
    * generation (compaction, catalog rebuild). Returns true when anything changed.
    */
   async refresh(): Promise<boolean> {
-    const generation = await readCurrentGeneration(this.catalogDir);
+    const generation = await readCurrentGeneration(this.catalogDir).catch(() => this.state.generation);
     if (generation !== this.state.generation || this.state.sealed) {
+      // A generation that fails to load (say, built for another model) must not take search down:
+      // keep serving the loaded one, say why, and try again a little later.
+      if (Date.now() < this.retryReloadAt) return false;
       this.reloading ??= loadGeneration(this.catalogDir, { id: this.modelId, dim: this.dim })
         .then((state) => {
           this.state = state;
+          return true;
+        })
+        .catch((error: unknown) => {
+          this.retryReloadAt = Date.now() + RELOAD_RETRY_MS;
+          console.warn(`[catalog] keeps serving generation ${this.state.generation ?? "(legacy)"}: the new one does not load:`, error);
+          return false;
         })
         .finally(() => {
           this.reloading = undefined;
         });
-      await this.reloading;
-      return true;
+      return this.reloading;
     }
     const state = this.state;
     const { log } = changeLogPaths(state.generationDir);
@@ -93,7 +104,8 @@ export class EmbeddedStore implements VectorStore {
     return (await exclusive(state, () => catchUp(state))) > 0;
   }
 
-  private reloading: Promise<void> | undefined;
+  private reloading: Promise<boolean> | undefined;
+  private retryReloadAt = 0;
 
   async count(): Promise<number> {
     return this.state.rows.count;
