@@ -12,6 +12,8 @@ import { collapseHits } from "./collapse";
 import type { HealthReport, SearchOptions, SearchOutcome, SearchService } from "./types";
 
 const MAX_K = 100;
+/** How often the item list of a store without refresh() (shared by instances) is re-read. */
+const RELIST_MS = 10_000;
 
 function checkK(k: number): void {
   if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new AppError("bad_request", `k must be an integer from 1 to ${MAX_K}`);
@@ -22,6 +24,8 @@ class EngineSearchService implements SearchService {
   private snapshot: CatalogItem[] = [];
   private byId = new Map<string, CatalogItem>();
   private stale = true;
+  private listedAt = 0;
+  private relisting = false;
 
   constructor(
     private readonly config: Config,
@@ -36,10 +40,34 @@ class EngineSearchService implements SearchService {
   }
 
   async refresh(): Promise<void> {
+    if (!this.store.refresh && !this.stale) {
+      this.relistInBackground();
+      return;
+    }
     const changed = (await this.store.refresh?.()) ?? false;
     if (!changed && !this.stale) return;
     this.stale = false;
-    const items = await this.store.listItems();
+    this.setSnapshot(await this.store.listItems());
+  }
+
+  /**
+   * A store without refresh() (pgvector) is shared with other instances: re-read its
+   * records now and then, off the request path, so items added elsewhere get pages and photos.
+   */
+  private relistInBackground(): void {
+    if (this.relisting || Date.now() - this.listedAt < RELIST_MS) return;
+    this.relisting = true;
+    this.store
+      .listItems()
+      .then((items) => this.setSnapshot(items))
+      .catch((error: unknown) => console.warn("[catalog] could not re-read the items:", error))
+      .finally(() => {
+        this.relisting = false;
+      });
+  }
+
+  private setSnapshot(items: CatalogItem[]): void {
+    this.listedAt = Date.now();
     if (items === this.snapshot) return;
     this.snapshot = items;
     this.byId = new Map(items.map((item) => [item.id, item]));
