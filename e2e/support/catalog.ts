@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { readCatalog } from "../../lib/catalog/store";
 import { e2eCatalogDir } from "./server";
 import type { PhotoFile } from "../pages/home-page";
 
@@ -7,7 +7,7 @@ export type E2eItem = { id: string; articleType: string; imageHash: string; prod
 
 /** The served catalog's items (only the fields the tests need). */
 export async function readCatalogItems(): Promise<E2eItem[]> {
-  return JSON.parse(await readFile(path.resolve(e2eCatalogDir, "items.json"), "utf8")) as E2eItem[];
+  return (await readCatalog(path.resolve(e2eCatalogDir))).items;
 }
 
 /** Items whose photo no other item shares, so "rank 1 is the item itself" is well defined. */

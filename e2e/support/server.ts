@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import path from "node:path";
+import { hasCatalogSync } from "../../lib/catalog/store";
 
 export type RunningServer = { baseUrl: string; stop: () => Promise<void> };
 
@@ -28,7 +29,7 @@ export async function findFreePort(): Promise<number> {
  */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("No production build: run `npm run build` first.");
-  if (!existsSync(path.join(root, e2eCatalogDir, "items.json"))) {
+  if (!hasCatalogSync(path.join(root, e2eCatalogDir))) {
     throw new Error(`No catalog in ${e2eCatalogDir}: npm run catalog:build -- --images <dir> --csv <csv> --out ${e2eCatalogDir}`);
   }
   const port = await findFreePort();

@@ -10,6 +10,7 @@ import {
   catalogGenerationDir,
   contentTypeFor,
   hasCatalog,
+  hasCatalogSync,
   imagePathFor,
   publishCatalog,
   readCatalog,
@@ -69,9 +70,11 @@ describe("catalog store", () => {
   it("round-trips a catalog and marks it complete only once CURRENT names its generation", async () => {
     expect(await hasCatalog(dir)).toBe(false);
     expect(await catalogGenerationDir(dir)).toBeNull();
+    expect(hasCatalogSync(dir)).toBe(false);
     const items = [makeItem("1"), makeItem("2", "excluded")];
     await writeCatalog(dir, makeManifest(2), items);
     expect(await hasCatalog(dir)).toBe(true);
+    expect(hasCatalogSync(dir)).toBe(true);
     const catalog = await readCatalog(dir);
     expect(catalog.items).toEqual(items);
     expect(catalog.manifest).toEqual(makeManifest(2));
@@ -152,6 +155,7 @@ describe("catalog store", () => {
     await fs.writeFile(path.join(dir, "index-abc.bin"), "legacy index");
     const legacy = await readCatalog(dir);
     expect(legacy).toMatchObject({ generation: null, generationDir: dir });
+    expect(hasCatalogSync(dir)).toBe(true);
     expect(await catalogGenerationDir(dir)).toBe(dir);
     expect(indexPathFor(dir, "abc")).toBe(path.join(dir, "index-abc.bin"));
 

@@ -1,9 +1,9 @@
-import { promises as fs } from "node:fs";
+import { existsSync, promises as fs } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors";
 import { pathExists, readJson, writeFileAtomic, writeJsonAtomic } from "../fs/atomic";
-import { createGeneration, flipCurrent, generationDirOf, pruneGenerations, readCurrentGeneration } from "./generations";
+import { createGeneration, flipCurrent, generationDirOf, pruneGenerations, readCurrentGeneration, servedDirSync } from "./generations";
 import { indexPathFor } from "./index-path";
 import { catalogItemSchema, catalogManifestSchema, type CatalogItem, type CatalogManifest } from "./types";
 
@@ -73,6 +73,11 @@ export async function catalogGenerationDir(dir: string): Promise<string | null> 
 export async function hasCatalog(dir: string): Promise<boolean> {
   const served = await catalogGenerationDir(dir);
   return served !== null && (await pathExists(path.join(/* turbopackIgnore: true */ served, catalogFiles.manifest)));
+}
+
+/** Synchronous hasCatalog, for start-up checks in scripts and test set-ups. */
+export function hasCatalogSync(dir: string): boolean {
+  return existsSync(path.join(/* turbopackIgnore: true */ servedDirSync(dir), catalogFiles.manifest));
 }
 
 /**

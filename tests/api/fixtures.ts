@@ -1,8 +1,7 @@
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { deflateSync } from "node:zlib";
 import sharp from "sharp";
+import { hasCatalogSync } from "../../lib/catalog/store";
 
 /** The catalog the API tests run against; build it first (see the README's catalog:build). */
 export const catalogDir = process.env.CATALOG_DIR ?? "data/catalog-small";
@@ -10,7 +9,7 @@ export const catalogDir = process.env.CATALOG_DIR ?? "data/catalog-small";
 /** Points the lazily loaded runtime at the small catalog and fails loudly when it is not built. */
 export function useSmallCatalog(): void {
   process.env.CATALOG_DIR = catalogDir;
-  if (!existsSync(path.join(catalogDir, "items.json"))) {
+  if (!hasCatalogSync(catalogDir)) {
     throw new Error(
       `No catalog in ${catalogDir}. Build one first: npm run catalog:build -- --images <dir> --csv <csv> --out ${catalogDir}`,
     );

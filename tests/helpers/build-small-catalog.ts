@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { indexPathFor } from "../../lib/catalog/index-path";
+import { hasCatalogSync } from "../../lib/catalog/store";
 import { loadConfig } from "../../lib/config";
 import { resolveServedModel } from "../../lib/model/manifest";
 import { buildCatalog } from "../../lib/pipeline/build-catalog";
@@ -14,7 +15,7 @@ import { extractSubset } from "./dataset";
 const catalogDir = path.resolve(process.env.SMALL_CATALOG_DIR ?? "data/catalog-small");
 const config = loadConfig();
 const model = await resolveServedModel(config.MODELS_DIR);
-if (existsSync(path.join(catalogDir, "catalog.json")) && existsSync(indexPathFor(catalogDir, model.id))) {
+if (hasCatalogSync(catalogDir) && existsSync(indexPathFor(catalogDir, model.id))) {
   console.log(`small catalog: ${catalogDir} is up to date for ${model.name} (${model.id})`);
 } else {
   const subset = await extractSubset({ perLabel: 40 });
