@@ -180,6 +180,31 @@ describe("EmbeddedStore", () => {
     expect((await c.search(fresh, { k: 10 })).map((h) => h.item.id)).toEqual([...before.map((h) => h.item.id)].slice(0, 10));
   });
 
+  it("during compaction searches go on while writes wait, then land in the new generation", async () => {
+    const a = await open();
+    const b = await open();
+    await a.upsert([{ item: item("new-1", "Bags"), vector: unit(random) }]);
+    await b.refresh();
+    let compacted = false;
+    const compaction = compactCatalog(a, dir, model as ModelManifest).then((result) => {
+      compacted = true;
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0)); // compaction now holds the lock
+    expect(await b.search(unit(random), { k: 3 })).toHaveLength(3);
+    expect(compacted).toBe(false);
+    let written = false;
+    const write = b.upsert([{ item: item("during", "Bags"), vector: unit(random) }]).then(() => {
+      written = true;
+      expect(compacted).toBe(true);
+    });
+    const { generation } = await compaction;
+    await write;
+    expect(written).toBe(true);
+    expect(b.info().generation).toBe(generation);
+    expect(await (await open()).get("during")).toBeDefined();
+  });
+
   it("keeps serving its generation when a newer one does not load (no index for this model)", async () => {
     const store = await open();
     const { readCatalog } = await import("../catalog/store");

@@ -6,9 +6,9 @@ import type { FilterKey } from "../share/filter-keys";
 /** Bumped whenever the table layout changes; a table of another version is refused, never altered in place. */
 export const PG_SCHEMA_VERSION = 1;
 
-/** HNSW build parameters (pgvector defaults; measured recall in docs/pgvector.md). */
+/** HNSW build parameters: those of the embedded HNSW index (decision 0002); recall measured in docs/pgvector.md. */
 export const HNSW_M = 16;
-export const HNSW_EF_CONSTRUCTION = 64;
+export const HNSW_EF_CONSTRUCTION = 200;
 
 /** One row of the registry table that records what each vector table holds. */
 const REGISTRY = "vector_store_schema";
@@ -118,14 +118,17 @@ async function createTable(client: pg.PoolClient, names: PgTableNames, dim: numb
       embedding vector(${dim}) NOT NULL
     )`,
   );
-  await client.query(
-    `CREATE INDEX IF NOT EXISTS ${names.hnsw} ON ${table} USING hnsw (embedding vector_cosine_ops)
-      WITH (m = ${HNSW_M}, ef_construction = ${HNSW_EF_CONSTRUCTION})`,
-  );
+  await client.query(vectorIndexSql(names));
   await client.query(`CREATE INDEX IF NOT EXISTS ${names.seq} ON ${table} (seq)`);
   for (const [column, index] of Object.entries(names.columns)) {
     await client.query(`CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${column})`);
   }
+}
+
+/** The statement that builds the HNSW index (cosine) of a model's table, when it is missing. */
+export function vectorIndexSql(names: PgTableNames): string {
+  return `CREATE INDEX IF NOT EXISTS ${names.hnsw} ON ${names.table} USING hnsw (embedding vector_cosine_ops)
+    WITH (m = ${HNSW_M}, ef_construction = ${HNSW_EF_CONSTRUCTION})`;
 }
 
 /** pgvector's text form of a vector; 9 significant digits round-trip every float32 exactly. */
