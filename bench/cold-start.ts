@@ -7,7 +7,7 @@ import { imagePathFor } from "../lib/catalog/store";
 import { IMAGE_FIELD } from "../lib/server/upload";
 import type { Bench, BenchOutcome } from "./lib/context";
 import { loadCatalogVectors, sampleRows } from "./lib/catalog-vectors";
-import { BENCH_DIST_DIR, firstAnsweredSearch, multipartBody, startNext } from "./lib/next-server";
+import { appEnv, BENCH_DIST_DIR, exportCommittedApp, firstAnsweredSearch, multipartBody, startNext } from "./lib/next-server";
 import { makeFigure, makeTarget, type Figure } from "./lib/result";
 import { median } from "./lib/stats";
 
@@ -45,12 +45,13 @@ export const coldStartBench: Bench = {
     ];
     const notes: string[] = [];
     let nextS: number | null = null;
-    if (existsSync(path.join(BENCH_DIST_DIR, "BUILD_ID"))) {
+    const app = await exportCommittedApp(ctx.log);
+    if (existsSync(path.join(app.dir, BENCH_DIST_DIR, "BUILD_ID"))) {
       const body = multipartBody(IMAGE_FIELD, "photo.jpg", new Uint8Array(await fs.readFile(photo)), "----vps-cold");
       const times: number[] = [];
       for (let i = 0; i < repeats; i++) {
         ctx.log(`cold-start: next start ${i + 1}/${repeats}`);
-        const server = await startNext();
+        const server = await startNext(app.dir, appEnv(config));
         try {
           times.push(await firstAnsweredSearch(server.url, body, "----vps-cold", server.startedAt));
         } finally {
@@ -58,8 +59,8 @@ export const coldStartBench: Bench = {
         }
       }
       nextS = median(times) / 1000;
-      figures.push(makeFigure("next start: spawn → first answered POST /api/search", "s", nextS, TARGET_S, "target", `runs: ${times.map((t) => (t / 1000).toFixed(2)).join(", ")} s`));
-    } else notes.push(`next start not measured: no ${BENCH_DIST_DIR} build (run the http benchmark first, it builds one).`);
+      figures.push(makeFigure("next start: spawn → first answered POST /api/search", "s", nextS, TARGET_S, "target", `commit ${app.commit}; runs: ${times.map((t) => (t / 1000).toFixed(2)).join(", ")} s`));
+    } else notes.push(`next start not measured: no ${BENCH_DIST_DIR} build of commit ${app.commit} (run the http benchmark first, it builds one).`);
     return {
       details: {
         catalog: `${items.length} items, served index loaded from disk, model loaded into ONNX Runtime`,

@@ -5,7 +5,7 @@ import { Embedder } from "../lib/embed/embedder";
 import { IMAGE_FIELD } from "../lib/server/upload";
 import type { Bench, BenchOutcome } from "./lib/context";
 import { loadCatalogVectors, sampleRows } from "./lib/catalog-vectors";
-import { BENCH_DIST_DIR, buildNext, firstAnsweredSearch, multipartBody, startNext } from "./lib/next-server";
+import { appEnv, BENCH_DIST_DIR, buildNext, exportCommittedApp, firstAnsweredSearch, multipartBody, startNext } from "./lib/next-server";
 import { makeFigure, makeTarget, type Figure } from "./lib/result";
 import { median } from "./lib/stats";
 
@@ -41,7 +41,8 @@ export const httpBench: Bench = {
     );
     const bodies = photos.map((bytes, i) => multipartBody(IMAGE_FIELD, `photo-${i}.jpg`, bytes, BOUNDARY));
     const duration = ctx.quick ? 5 : 20;
-    const build = await buildNext(ctx.log, 90);
+    const app = await exportCommittedApp(ctx.log);
+    const build = await buildNext(app.dir, ctx.log, 24 * 60);
 
     const embedder = await Embedder.create(config.MODELS_DIR, served, { threads: config.ORT_THREADS });
     let bareBefore: Bare;
@@ -53,7 +54,7 @@ export const httpBench: Bench = {
       throw error;
     }
 
-    const server = await startNext();
+    const server = await startNext(app.dir, appEnv(config));
     const runs: { c: number; result: AutocannonResult }[] = [];
     let bareAfter: Bare;
     try {
@@ -105,7 +106,7 @@ export const httpBench: Bench = {
     return {
       details: {
         catalog: `${items.length} items (full catalog)`,
-        server: `next start from ${BENCH_DIST_DIR} (${build.reused ? `build of ${build.builtAt} reused` : `built in this run, ${build.seconds.toFixed(0)} s`}), own port on 127.0.0.1, INFERENCE_QUEUE_LIMIT ${config.INFERENCE_QUEUE_LIMIT}, ORT_THREADS ${config.ORT_THREADS || "0 (one per core)"}`,
+        server: `next start of commit ${app.commit} (a clean export outside the shared working tree), build in ${BENCH_DIST_DIR} (${build.reused ? `build of ${build.builtAt} reused` : `built in this run, ${build.seconds.toFixed(0)} s`}), own port on 127.0.0.1, INFERENCE_QUEUE_LIMIT ${config.INFERENCE_QUEUE_LIMIT}, ORT_THREADS ${config.ORT_THREADS || "0 (one per core)"}`,
         load: `autocannon in the bench process, ${duration} s per concurrency, 32 real test-split photos (seed 17) cycled as multipart POST /api/search?k=10`,
         bare: `Embedder (${served.name}, ${served.id}) in the bench process on the same 32 photos, one at a time, before and after the load runs; the server was idle meanwhile`,
         caveat: "client and server share the same 2 cores, so the client's own CPU use counts against the server",

@@ -1,7 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, promises as fs } from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
 
 /** This benchmark's own Next build folder, so it never touches another build. */
 export const BENCH_DIST_DIR = ".next-bench";
@@ -18,27 +22,58 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function nextBin(): string {
-  return path.resolve("node_modules/.bin/next");
+function nextBin(appDir: string): string {
+  return path.join(appDir, "node_modules/.bin/next");
+}
+
+/**
+ * A clean copy of the committed app (git archive HEAD) outside the working tree, with
+ * node_modules hard-linked in: the benchmark serves what is committed, and other work in
+ * progress in the shared tree (half-edited files that fail the type check) cannot break
+ * its build. Data and models are read from the working tree through absolute env paths.
+ */
+export function exportCommittedApp(log: (m: string) => void): Promise<{ dir: string; commit: string }> {
+  // Once per process: every benchmark of one run serves the same commit, even if HEAD moves meanwhile.
+  exported ??= exportApp(log);
+  return exported;
+}
+
+let exported: Promise<{ dir: string; commit: string }> | undefined;
+
+async function exportApp(log: (m: string) => void): Promise<{ dir: string; commit: string }> {
+  const commit = (await run("git", ["rev-parse", "--short=12", "HEAD"])).stdout.trim();
+  const dir = path.join(os.tmpdir(), `vps-bench-app-${commit}`);
+  if (existsSync(path.join(dir, "package.json")) && existsSync(path.join(dir, "node_modules"))) return { dir, commit };
+  log(`exporting commit ${commit} to ${dir}`);
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(dir, { recursive: true });
+  await run("sh", ["-c", `git archive HEAD | tar -x -C "${dir}"`], { maxBuffer: 1 << 20 });
+  await run("cp", ["-al", path.resolve("node_modules"), path.join(dir, "node_modules")]);
+  return { dir, commit };
+}
+
+/** Absolute data and model paths for a server running from another directory. */
+export function appEnv(config: { CATALOG_DIR: string; MODELS_DIR: string; CACHE_DIR: string }): Record<string, string> {
+  return { CATALOG_DIR: config.CATALOG_DIR, MODELS_DIR: config.MODELS_DIR, CACHE_DIR: config.CACHE_DIR };
 }
 
 /**
  * `next build` into BENCH_DIST_DIR, unless a build younger than `maxAgeMinutes` exists.
  * next build may rewrite tsconfig.json and next-env.d.ts; they are restored afterwards.
  */
-export async function buildNext(log: (m: string) => void, maxAgeMinutes: number): Promise<{ seconds: number; reused: boolean; builtAt: string }> {
-  const stamp = path.join(BENCH_DIST_DIR, "BUILD_ID");
+export async function buildNext(appDir: string, log: (m: string) => void, maxAgeMinutes: number): Promise<{ seconds: number; reused: boolean; builtAt: string }> {
+  const stamp = path.join(appDir, BENCH_DIST_DIR, "BUILD_ID");
   if (existsSync(stamp)) {
     const { mtime } = await fs.stat(stamp);
     if (Date.now() - mtime.getTime() < maxAgeMinutes * 60_000) return { seconds: 0, reused: true, builtAt: mtime.toISOString() };
   }
-  const guarded = ["tsconfig.json", "next-env.d.ts"];
+  const guarded = ["tsconfig.json", "next-env.d.ts"].map((f) => path.join(appDir, f));
   const saved = await Promise.all(guarded.map((f) => fs.readFile(f, "utf8").catch(() => undefined)));
   log(`next build → ${BENCH_DIST_DIR} (a few minutes on 2 busy cores)`);
   const t0 = performance.now();
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(nextBin(), ["build"], { env: { ...process.env, NEXT_DIST_DIR: BENCH_DIST_DIR }, stdio: ["ignore", "inherit", "inherit"] });
+      const child = spawn(nextBin(appDir), ["build"], { cwd: appDir, env: { ...process.env, NEXT_DIST_DIR: BENCH_DIST_DIR }, stdio: ["ignore", "inherit", "inherit"] });
       child.once("error", reject);
       child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited ${code}`))));
     });
@@ -53,11 +88,12 @@ export async function buildNext(log: (m: string) => void, maxAgeMinutes: number)
 
 export type NextServer = { url: string; child: ChildProcess; startedAt: number; stop: () => Promise<void> };
 
-/** Spawns `next start` on a free loopback port; `startedAt` is performance.now() at spawn. */
-export async function startNext(env: Record<string, string> = {}): Promise<NextServer> {
+/** Spawns `next start` in `appDir` on a free loopback port; `startedAt` is performance.now() at spawn. */
+export async function startNext(appDir: string, env: Record<string, string> = {}): Promise<NextServer> {
   const port = await freePort();
   const startedAt = performance.now();
-  const child = spawn(nextBin(), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(nextBin(appDir), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: appDir,
     env: { ...process.env, NEXT_DIST_DIR: BENCH_DIST_DIR, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
