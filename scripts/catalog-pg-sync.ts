@@ -11,7 +11,7 @@ import { AppError } from "../lib/errors";
 import { loadFlatIndex } from "../lib/index/index-file";
 import { resolveServedModel } from "../lib/model/manifest";
 import { PgVectorStore } from "../lib/vector-store/pgvector";
-import { syncCatalogToStore } from "../lib/vector-store/sync-catalog";
+import { syncCatalogToPg } from "../lib/vector-store/pg-sync";
 
 const optionsSchema = z.object({
   databaseUrl: z.string().min(1).optional(),
@@ -37,7 +37,7 @@ await runCli(async () => {
   try {
     console.log(`syncing ${items.length} items of ${catalogDir} (model ${model.name} ${model.id}, ${index.dim}-d)`);
     let last = 0;
-    const report = await syncCatalogToStore(store, items, index, {
+    const report = await syncCatalogToPg(store, items, index, {
       batchSize: options.batchSize,
       onProgress: ({ done, total }) => {
         if (done === total || performance.now() - last > 2000) {
@@ -46,9 +46,8 @@ await runCli(async () => {
         }
       },
     });
-    console.log(
-      `done in ${report.seconds.toFixed(1)} s: ${report.upserted} upserted (unchanged rows skipped), ${report.removed} stale removed, ${report.total} stored`,
-    );
+    const how = report.bulk ? `bulk load ${report.seconds.toFixed(1)} s + HNSW build ${report.indexSeconds.toFixed(1)} s` : `${report.seconds.toFixed(1)} s`;
+    console.log(`done (${how}): ${report.upserted} upserted (unchanged rows skipped), ${report.removed} stale removed, ${report.total} stored`);
   } finally {
     await store.close();
   }
