@@ -45,7 +45,7 @@ export const coldStartBench: Bench = {
     ];
     const notes: string[] = [];
     let nextS: number | null = null;
-    const app = await exportCommittedApp(ctx.log);
+    const app = await exportCommittedApp(ctx.log, ctx.appCommit);
     if (existsSync(path.join(app.dir, BENCH_DIST_DIR, "BUILD_ID"))) {
       const body = multipartBody(IMAGE_FIELD, "photo.jpg", new Uint8Array(await fs.readFile(photo)), "----vps-cold");
       const times: number[] = [];

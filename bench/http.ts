@@ -41,7 +41,7 @@ export const httpBench: Bench = {
     );
     const bodies = photos.map((bytes, i) => multipartBody(IMAGE_FIELD, `photo-${i}.jpg`, bytes, BOUNDARY));
     const duration = ctx.quick ? 5 : 20;
-    const app = await exportCommittedApp(ctx.log);
+    const app = await exportCommittedApp(ctx.log, ctx.appCommit);
     const build = await buildNext(app.dir, ctx.log, 24 * 60);
 
     const embedder = await Embedder.create(config.MODELS_DIR, served, { threads: config.ORT_THREADS });

@@ -35,6 +35,8 @@ const optionsSchema = z.object({
   quick: z.boolean().default(false),
   results: z.string().default("bench/results"),
   doc: z.string().default("docs/performance.md"),
+  /** Serve this commit in the HTTP and cold-start benchmarks (default HEAD). */
+  appCommit: z.string().regex(/^[0-9a-f]{7,40}$/).optional(),
   /** Only regenerate the document from the existing result files. */
   reportOnly: z.boolean().default(false),
 });
@@ -53,11 +55,11 @@ await runCli(async () => {
     const log = (m: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
     log(`bench ${name}: ${bench.title}`);
     try {
-      const outcome = await bench.run({ config, quick: options.quick, workDir, log });
+      const outcome = await bench.run({ config, quick: options.quick, workDir, log, appCommit: options.appCommit });
       const file = await writeResult(options.results, {
         name,
         title: bench.title,
-        command: `npm run bench -- --only ${name}${options.quick ? " --quick" : ""}`,
+        command: `npm run bench -- --only ${name}${options.quick ? " --quick" : ""}${options.appCommit && (name === "http" || name === "cold-start") ? ` --app-commit ${options.appCommit}` : ""}`,
         date: new Date().toISOString(),
         quick: options.quick,
         seconds: (performance.now() - started) / 1000,

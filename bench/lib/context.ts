@@ -8,6 +8,8 @@ export type BenchContext = {
   /** Scratch folder under tmp/ (git-ignored). */
   workDir: string;
   log: (message: string) => void;
+  /** Commit whose clean export the HTTP and cold-start benchmarks serve (default HEAD). */
+  appCommit?: string;
 };
 
 /** What one benchmark measures; run.ts adds the date, machine, load and command. */

@@ -32,22 +32,22 @@ function nextBin(appDir: string): string {
  * progress in the shared tree (half-edited files that fail the type check) cannot break
  * its build. Data and models are read from the working tree through absolute env paths.
  */
-export function exportCommittedApp(log: (m: string) => void): Promise<{ dir: string; commit: string }> {
+export function exportCommittedApp(log: (m: string) => void, ref = "HEAD"): Promise<{ dir: string; commit: string }> {
   // Once per process: every benchmark of one run serves the same commit, even if HEAD moves meanwhile.
-  exported ??= exportApp(log);
+  exported ??= exportApp(log, ref);
   return exported;
 }
 
 let exported: Promise<{ dir: string; commit: string }> | undefined;
 
-async function exportApp(log: (m: string) => void): Promise<{ dir: string; commit: string }> {
-  const commit = (await run("git", ["rev-parse", "--short=12", "HEAD"])).stdout.trim();
+async function exportApp(log: (m: string) => void, ref: string): Promise<{ dir: string; commit: string }> {
+  const commit = (await run("git", ["rev-parse", "--short=12", "--verify", `${ref}^{commit}`])).stdout.trim();
   const dir = path.join(os.tmpdir(), `vps-bench-app-${commit}`);
   if (existsSync(path.join(dir, "package.json")) && existsSync(path.join(dir, "node_modules"))) return { dir, commit };
   log(`exporting commit ${commit} to ${dir}`);
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
-  await run("sh", ["-c", `git archive HEAD | tar -x -C "${dir}"`], { maxBuffer: 1 << 20 });
+  await run("sh", ["-c", `git archive ${commit} | tar -x -C "${dir}"`], { maxBuffer: 1 << 20 });
   await run("cp", ["-al", path.resolve("node_modules"), path.join(dir, "node_modules")]);
   return { dir, commit };
 }
