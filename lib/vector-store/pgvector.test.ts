@@ -157,11 +157,14 @@ describe("pgvector store: parity with exact search", () => {
   it("label boosts rank exactly like the flat index's boosted search", async () => {
     const labels = [...new Set(items.map((i) => i.label))];
     const random = createRng(11);
-    for (const { vector, self } of queries().slice(0, 20)) {
-      // Like the served ranker: weight × a peaked distribution over every label.
-      const raw = labels.map(() => random() ** 8);
+    for (const [q, { vector, self }] of queries().slice(0, 30).entries()) {
+      // Like the served ranker (weight 0.05 × a peaked distribution over every label), and, every
+      // other query, large flat boosts that make the labels searched together decide the ranking.
+      const peaked = q % 2 === 0;
+      const raw = labels.map(() => (peaked ? random() ** 8 : random()));
       const total = raw.reduce((a, b) => a + b, 0);
-      const labelBoost = Object.fromEntries(labels.map((label, i) => [label, (0.05 * raw[i]!) / total]));
+      const weight = peaked ? 0.05 : 0.5 * labels.length;
+      const labelBoost = Object.fromEntries(labels.map((label, i) => [label, (weight * raw[i]!) / total]));
       const boost = Float32Array.from(items, (item) => labelBoost[item.label] ?? 0);
       const exclude = self === undefined ? [] : [index.rowOf(self)!];
       const expected = index.search(vector, 10, { boost, exclude }).map((h) => ({ id: h.id, score: index.score(vector, h.row) + boost[h.row]! }));
