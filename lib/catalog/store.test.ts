@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { generationFiles } from "./generations";
 import { indexPathFor } from "./index-path";
 import {
@@ -18,6 +18,20 @@ import {
   writeCatalog,
 } from "./store";
 import type { CatalogItem, CatalogManifest } from "./types";
+
+// Lets a test hand readCatalog a stale CURRENT once, as if a publish raced the read.
+const staleCurrent = vi.hoisted(() => ({ value: undefined as string | undefined }));
+vi.mock("./generations", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("./generations")>();
+  return {
+    ...actual,
+    readCurrentGeneration: async (catalogDir: string) => {
+      const stale = staleCurrent.value;
+      staleCurrent.value = undefined;
+      return stale ?? actual.readCurrentGeneration(catalogDir);
+    },
+  };
+});
 
 let dir: string;
 
@@ -165,6 +179,14 @@ describe("catalog store", () => {
     await publishCatalog(dir, makeManifest(1), [makeItem("3")]);
     expect((await readCatalog(dir)).items.map((i) => i.id)).toEqual(["3"]);
     expect((await fs.readdir(dir)).sort()).toEqual([generationFiles.current, generationFiles.generations].sort());
+  });
+
+  it("reads the generation CURRENT names now when the one it read first was pruned meanwhile", async () => {
+    const first = await publishCatalog(dir, makeManifest(1), [makeItem("1")]);
+    await publishCatalog(dir, makeManifest(1), [makeItem("2")]);
+    await publishCatalog(dir, makeManifest(1), [makeItem("3")]);
+    staleCurrent.value = first.generation; // pruned two publishes ago
+    expect((await readCatalog(dir)).items.map((i) => i.id)).toEqual(["3"]);
   });
 
   it("prunes generations left by dead writers but spares one a live process is still writing", async () => {

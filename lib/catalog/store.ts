@@ -86,6 +86,18 @@ export function hasCatalogSync(dir: string): boolean {
  */
 export async function readCatalog(dir: string): Promise<ServedCatalog> {
   const generation = await readCurrentGeneration(dir);
+  try {
+    return await readGeneration(dir, generation);
+  } catch (error) {
+    // Two publishes between reading CURRENT and the files can prune the generation being
+    // read: read the one CURRENT names now instead (once; a real fault fails again).
+    const now = await readCurrentGeneration(dir);
+    if (now === generation) throw error;
+    return readGeneration(dir, now);
+  }
+}
+
+async function readGeneration(dir: string, generation: string | null): Promise<ServedCatalog> {
   const generationDir = generation === null ? dir : generationDirOf(dir, generation);
   const manifestFile = path.join(/* turbopackIgnore: true */ generationDir, catalogFiles.manifest);
   if (!(await pathExists(manifestFile))) {
