@@ -32,7 +32,13 @@ const BATCH = 256;
  * Finds near-duplicate products across a catalog: every item's nearest neighbours
  * (exact, batched), pairs with cosine ≥ threshold, grouped by union-find.
  */
-export function findDuplicateGroups(items: readonly CatalogItem[], vectors: Float32Array, dim: number, threshold: number): DuplicateReport {
+export function findDuplicateGroups(
+  items: readonly CatalogItem[],
+  vectors: Float32Array,
+  dim: number,
+  threshold: number,
+  onProgress?: (done: number) => void,
+): DuplicateReport {
   const started = performance.now();
   const index = new FlatIndex(dim, items.map((item) => item.id), vectors);
   const parent = Int32Array.from(items, (_, i) => i);
@@ -61,6 +67,7 @@ export function findDuplicateGroups(items: readonly CatalogItem[], vectors: Floa
         best.set(find(a), score);
       }
     });
+    onProgress?.(q0 + nq);
   }
   const members = new Map<number, number[]>();
   items.forEach((_, i) => {

@@ -38,7 +38,12 @@ export async function openCatalogEditor(config: Config): Promise<EditorSession> 
     },
     async writeDuplicateReport(file, threshold = DEFAULT_DUPLICATE_COSINE) {
       const { items, vectors } = embedded().snapshot();
-      const report = findDuplicateGroups(items, vectors, service.store.dim, threshold);
+      let next = 0;
+      const report = findDuplicateGroups(items, vectors, service.store.dim, threshold, (done) => {
+        if (done < next && done < items.length) return;
+        next = done + 5_000;
+        console.error(`duplicates: ${done} / ${items.length} items compared`);
+      });
       await writeJsonAtomic(file, report);
       console.error(
         `duplicates: ${report.groups.length} groups (${report.itemsInGroups} items, ${report.pairs} pairs) at cosine ≥ ${threshold} ` +
