@@ -37,6 +37,8 @@ const optionsSchema = z.object({
   doc: z.string().default("docs/performance.md"),
   /** Serve this commit in the HTTP and cold-start benchmarks (default HEAD). */
   appCommit: z.string().regex(/^[0-9a-f]{7,40}$/).optional(),
+  /** Sizes for the scale benchmark, comma-separated (e.g. 100000,1000000). */
+  scaleSizes: z.string().regex(/^\d+(,\d+)*$/).optional(),
   /** Only regenerate the document from the existing result files. */
   reportOnly: z.boolean().default(false),
 });
@@ -55,11 +57,11 @@ await runCli(async () => {
     const log = (m: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
     log(`bench ${name}: ${bench.title}`);
     try {
-      const outcome = await bench.run({ config, quick: options.quick, workDir, log, appCommit: options.appCommit });
+      const outcome = await bench.run({ config, quick: options.quick, workDir, log, appCommit: options.appCommit, scaleSizes: options.scaleSizes?.split(",").map(Number) });
       const file = await writeResult(options.results, {
         name,
         title: bench.title,
-        command: `npm run bench -- --only ${name}${options.quick ? " --quick" : ""}${options.appCommit && (name === "http" || name === "cold-start") ? ` --app-commit ${options.appCommit}` : ""}`,
+        command: `npm run bench -- --only ${name}${options.quick ? " --quick" : ""}${options.appCommit && (name === "http" || name === "cold-start") ? ` --app-commit ${options.appCommit}` : ""}${options.scaleSizes && name === "scale" ? ` --scale-sizes ${options.scaleSizes}` : ""}`,
         date: new Date().toISOString(),
         quick: options.quick,
         seconds: (performance.now() - started) / 1000,

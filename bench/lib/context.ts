@@ -10,6 +10,8 @@ export type BenchContext = {
   log: (message: string) => void;
   /** Commit whose clean export the HTTP and cold-start benchmarks serve (default HEAD). */
   appCommit?: string;
+  /** Catalog sizes for the scale benchmark (default 100K and 1M; quick: 10K and 50K). */
+  scaleSizes?: number[];
 };
 
 /** What one benchmark measures; run.ts adds the date, machine, load and command. */
