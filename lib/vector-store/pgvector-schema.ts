@@ -41,18 +41,16 @@ export function tableNamesFor(modelId: string): PgTableNames {
  * Runs under an advisory lock, so instances starting together do not race.
  */
 export async function ensureSchema(client: pg.PoolClient, names: PgTableNames, modelId: string, dim: number): Promise<void> {
-  try {
-    await client.query("CREATE EXTENSION IF NOT EXISTS vector");
-  } catch (error) {
-    throw new AppError(
-      "not_ready",
-      "The pgvector extension is not available in this database: run `CREATE EXTENSION vector` as a privileged user (see docs/pgvector.md)",
-      { cause: error },
-    );
-  }
   await client.query("BEGIN");
   try {
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [REGISTRY]);
+    await client.query("CREATE EXTENSION IF NOT EXISTS vector").catch((error: unknown) => {
+      throw new AppError(
+        "not_ready",
+        "The pgvector extension is not available in this database: run `CREATE EXTENSION vector` as a privileged user (see docs/pgvector.md)",
+        { cause: error },
+      );
+    });
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${REGISTRY} (table_name text PRIMARY KEY, schema_version integer NOT NULL,
         model_id text NOT NULL, dim integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,

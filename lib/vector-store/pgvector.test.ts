@@ -213,6 +213,8 @@ describe("pgvector store: writes and errors", () => {
     await expect(scratch.upsert([{ item: good.item, vector: new Float32Array([NaN, 0, 0, 0]) }])).rejects.toMatchObject({ code: "bad_request" });
     expect(await scratch.count()).toBe(before);
     await expect(scratch.search(new Float32Array(5), { k: 3 })).rejects.toMatchObject({ code: "bad_request" });
+    await expect(scratch.get("")).rejects.toMatchObject({ code: "bad_request" });
+    await expect(scratch.remove([""])).rejects.toMatchObject({ code: "bad_request" });
     await expect(scratch.search(new Float32Array(4), { k: 0 })).rejects.toMatchObject({ code: "bad_request" });
     await expect(scratch.search(new Float32Array(4), { k: 3, filters: { colour: "Red" } as never })).rejects.toMatchObject({ code: "bad_request" });
   });
@@ -221,6 +223,16 @@ describe("pgvector store: writes and errors", () => {
     const error = await PgVectorStore.open({ connectionString: server.url, modelId: "roundtrip_test", dim: 8, maxConnections: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: "not_ready", message: expect.stringMatching(/dimension 8/) });
+  });
+
+  it("answers not_ready when the server lacks pgvector", async () => {
+    const bare = await startPgliteServer({ withoutVector: true });
+    try {
+      const error = await PgVectorStore.open({ connectionString: bare.url, modelId, dim: 4, maxConnections: 1 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "not_ready", message: expect.stringContaining("CREATE EXTENSION vector") });
+    } finally {
+      await bare.stop();
+    }
   });
 
   it("answers not_ready when the database is unreachable", async () => {

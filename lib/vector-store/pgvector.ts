@@ -90,7 +90,7 @@ export class PgVectorStore implements VectorStore {
   async get(id: string): Promise<StoredEntry | undefined> {
     const result = await this.run<{ item: unknown; embedding: string }>(
       `SELECT item, embedding::text AS embedding FROM ${this.names.table} WHERE id = $1`,
-      [z.string().parse(id)],
+      [checkId(id)],
     );
     const row = result.rows[0];
     return row ? { item: toCatalogItem(row.item), vector: parseVectorText(row.embedding, this.dim) } : undefined;
@@ -139,7 +139,7 @@ export class PgVectorStore implements VectorStore {
     if (!parsedPatch.success) throw new AppError("bad_request", `Invalid update: ${z.prettifyError(parsedPatch.error)}`);
     const t = this.names.table;
     return this.transaction(async (client) => {
-      const found = await client.query<{ item: unknown }>(`SELECT item FROM ${t} WHERE id = $1 FOR UPDATE`, [z.string().parse(id)]);
+      const found = await client.query<{ item: unknown }>(`SELECT item FROM ${t} WHERE id = $1 FOR UPDATE`, [checkId(id)]);
       const row = found.rows[0];
       if (!row) throw new AppError("not_found", `No product with id ${id}`);
       const item = catalogItemSchema.parse({ ...toCatalogItem(row.item), ...parsedPatch.data });
@@ -270,6 +270,11 @@ export class PgVectorStore implements VectorStore {
       client.release(broken instanceof Error ? broken : undefined);
     }
   }
+}
+
+function checkId(id: unknown): string {
+  if (typeof id !== "string" || id.length === 0) throw new AppError("bad_request", "A product id must be a non-empty string");
+  return id;
 }
 
 /** host:port/database of a connection string, never its password (for error messages). */

@@ -21,8 +21,11 @@ export type PgliteServer = {
 };
 
 /** Starts PGlite with the vector extension behind a socket server; port 0 picks a free port. */
-export async function startPgliteServer(options: { port?: number; dataDir?: string; maxConnections?: number } = {}): Promise<PgliteServer> {
-  const db = await PGlite.create(options.dataDir ?? "memory://", { extensions: { vector } });
+export async function startPgliteServer(
+  options: { port?: number; dataDir?: string; maxConnections?: number; withoutVector?: boolean } = {},
+): Promise<PgliteServer> {
+  // `withoutVector` gives a Postgres where `CREATE EXTENSION vector` fails, as on a server without pgvector.
+  const db = await PGlite.create(options.dataDir ?? "memory://", options.withoutVector ? {} : { extensions: { vector } });
   // PGlite has one backend session that every connection shares (the socket server queues their
   // messages), so each client should use one connection and clients should not run concurrently.
   const server = new PGLiteSocketServer({ db, port: options.port ?? 0, host: "127.0.0.1", maxConnections: options.maxConnections ?? 4 });
@@ -45,7 +48,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { values } = parseArgs({ options: { port: { type: "string" }, "data-dir": { type: "string" } } });
   const server = await startPgliteServer({ port: values.port ? Number(values.port) : 5432, dataDir: values["data-dir"] });
   console.log(`PGlite with pgvector listening: DATABASE_URL=${server.url}`);
-  const shutdown = () => void server.stop().then(() => process.exit(0));
+  const shutdown = () => {
+    // Closing the WASM database can outlast a pending connection; exit regardless after a moment.
+    setTimeout(() => process.exit(0), 2000).unref();
+    void server.stop().finally(() => process.exit(0));
+  };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
 }
