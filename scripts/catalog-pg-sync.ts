@@ -25,9 +25,10 @@ await runCli(async () => {
   const databaseUrl = options.databaseUrl ?? config.DATABASE_URL;
   if (!databaseUrl) throw new AppError("bad_request", "Give --database-url or set DATABASE_URL (postgres://user:password@host:5432/db)");
   const catalogDir = options.catalogDir ?? config.CATALOG_DIR;
-  const { items } = await readCatalog(catalogDir);
+  const catalog = await readCatalog(catalogDir);
+  const { items } = catalog;
   const model = await resolveServedModel(config.MODELS_DIR, config.MODEL_NAME);
-  const { index, header } = await loadFlatIndex(indexPathFor(catalogDir, model.id));
+  const { index, header } = await loadFlatIndex(indexPathFor(catalog.generationDir, model.id));
   if (header.meta.modelId !== model.id || index.dim !== model.embedding.dim) {
     throw new AppError("not_ready", `The index of ${catalogDir} was built with another model: run \`npm run catalog:build\``);
   }

@@ -35,10 +35,11 @@ let index: FlatIndex;
 let modelId: string;
 
 beforeAll(async () => {
-  items = (await readCatalog(catalogDir)).items;
+  const catalog = await readCatalog(catalogDir);
+  items = catalog.items;
   const model = await resolveServedModel(loadConfig().MODELS_DIR);
   modelId = model.id;
-  index = (await loadFlatIndex(indexPathFor(catalogDir, model.id))).index;
+  index = (await loadFlatIndex(indexPathFor(catalog.generationDir, model.id))).index;
   server = await startPgliteServer();
   store = await PgVectorStore.open({ connectionString: server.url, modelId, dim: index.dim, maxConnections: 1 });
   const report = await syncCatalogToPg(store, items, index, { batchSize: 2000 });
