@@ -16,7 +16,7 @@ const envSchema = z.object({
   /** Where vectors live: `embedded` (index files, in process) or `pgvector` (Postgres shared by instances). */
   VECTOR_BACKEND: z.enum(["embedded", "pgvector"]).default("embedded"),
   /** Postgres with pgvector, postgres://user:password@host:port/db; required when VECTOR_BACKEND=pgvector. */
-  DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_URL: z.string().optional().transform((url) => url || undefined),
   /** Connections per instance to DATABASE_URL. */
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
 }).refine((env) => env.VECTOR_BACKEND !== "pgvector" || env.DATABASE_URL !== undefined, {

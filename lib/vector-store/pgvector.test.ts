@@ -261,6 +261,8 @@ describe("createVectorStore", () => {
 
   it("requires DATABASE_URL for the pgvector backend", () => {
     expect(() => loadConfig(env({ VECTOR_BACKEND: "pgvector" }))).toThrow(/DATABASE_URL is required/);
+    expect(() => loadConfig(env({ VECTOR_BACKEND: "pgvector", DATABASE_URL: "" }))).toThrow(/DATABASE_URL is required/);
+    expect(loadConfig(env({ DATABASE_URL: "" })).DATABASE_URL).toBeUndefined();
     expect(() => loadConfig(env({ VECTOR_BACKEND: "mysql" }))).toThrow();
   });
 });
