@@ -1,6 +1,9 @@
 import Link from "next/link";
+import { connection } from "next/server";
 
-export default function NotFound() {
+export default async function NotFound() {
+  // Rendered per request, so its scripts carry the CSP nonce (a prerendered page has none).
+  await connection();
   return (
     <div className="mx-auto max-w-xl rounded-lg border border-neutral-200 bg-white p-6">
       <h1 className="text-lg font-semibold">Not found</h1>

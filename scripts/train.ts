@@ -5,9 +5,8 @@ import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
 import { formatDuration } from "../lib/embed/progress";
 import { writeJsonAtomic } from "../lib/fs/atomic";
-import { reindexCatalog } from "../lib/pipeline/build-catalog";
 import { describeRanking } from "../lib/pipeline/evaluate";
-import { trainModel } from "../lib/pipeline/train-model";
+import { publishTrainedModel, trainModel } from "../lib/pipeline/train-model";
 import { defaultTrainOptions } from "../lib/train/train-head";
 import { setTrainingBackend } from "../lib/train/backend";
 
@@ -92,8 +91,13 @@ await runCli(async () => {
     epochs: result.log,
     boostSearch: result.boostSearch,
   });
-  if (!options.noReindex) {
-    const re = await reindexCatalog({ modelsDir: config.MODELS_DIR, cacheDir: config.CACHE_DIR, catalogDir, maxPixels: config.MAX_IMAGE_PIXELS });
-    console.log(`train: re-indexed ${re.items} items for ${re.model.name} → ${re.indexFile}`);
-  }
+  const published = await publishTrainedModel(result.model, {
+    modelsDir: config.MODELS_DIR,
+    cacheDir: config.CACHE_DIR,
+    catalogDir,
+    maxPixels: config.MAX_IMAGE_PIXELS,
+    reindex: !options.noReindex,
+  });
+  if (published.indexFile) console.log(`train: re-indexed the catalog for ${result.model.name} → ${published.indexFile}`);
+  console.log(`train: now serving ${result.model.name} (${result.model.id})${published.removed.length ? `; removed ${published.removed.join(", ")}` : ""}`);
 });

@@ -5,7 +5,7 @@ import { addDescriptor, contentId } from "./build-backbone";
 import { convertKerasCnn } from "./convert-keras";
 import { appendHead } from "./head-graph";
 import { readKerasModel, resolveResnetImagenetJson } from "./keras-model";
-import { TRAINED_NAME, writeModelManifest, type ModelManifest } from "./manifest";
+import { TRAINED_NAME, type ModelManifest } from "./manifest";
 import { OnnxGraphBuilder } from "./onnx-graph";
 
 export type TrainedModelOptions = {
@@ -18,9 +18,11 @@ export type TrainedModelOptions = {
 };
 
 /**
- * Merges the trained head into the served graph: `<modelsDir>/product-embedder.onnx`
+ * Merges the trained head into the served graph: `<modelsDir>/product-embedder-<id>.onnx`
  * maps an image to `descriptor`, `embedding` and `probabilities` in one run; the head
- * alone is also written (`.head.onnx`) to embed cached backbone features.
+ * alone is also written (`-<id>.head.onnx`) to embed cached backbone features. File
+ * names carry the content id and the manifest is NOT written: the served model only
+ * changes when `publishTrainedModel` writes it, after its index exists.
  */
 export async function buildTrainedModel(options: TrainedModelOptions): Promise<ModelManifest> {
   const { modelsDir, backbone, head } = options;
@@ -37,13 +39,14 @@ export async function buildTrainedModel(options: TrainedModelOptions): Promise<M
   appendHead(headOnly, "features", head);
   const headBytes = headOnly.encode("product_embedder_head", "Metric-learned head over backbone features");
 
-  const file = `${TRAINED_NAME}.onnx`;
-  const headFile = `${TRAINED_NAME}.head.onnx`;
+  const id = contentId(merged, backbone.preprocess);
+  const file = `${TRAINED_NAME}-${id}.onnx`;
+  const headFile = `${TRAINED_NAME}-${id}.head.onnx`;
   await writeFileAtomic(path.join(modelsDir, headFile), headBytes);
   await writeFileAtomic(path.join(modelsDir, file), merged);
-  const manifest: ModelManifest = {
+  return {
     version: 1,
-    id: contentId(merged, backbone.preprocess),
+    id,
     name: TRAINED_NAME,
     file,
     createdAt: new Date().toISOString(),
@@ -57,6 +60,4 @@ export async function buildTrainedModel(options: TrainedModelOptions): Promise<M
     head: { file: headFile, input: "features" },
     classifier: { output: "probabilities", labelColumn: options.labelColumn, labels: options.labels },
   };
-  await writeModelManifest(modelsDir, manifest);
-  return manifest;
 }

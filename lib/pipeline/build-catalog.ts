@@ -177,9 +177,11 @@ export async function writeModelIndex(
  */
 export async function reindexCatalog(
   options: Pick<BuildCatalogOptions, "modelsDir" | "cacheDir" | "catalogDir" | "maxPixels" | "batchSize" | "threads" | "modelName">,
+  /** The model to index for; the served one when omitted (a freshly trained, unpublished model otherwise). */
+  model?: ModelManifest,
 ): Promise<{ model: ModelManifest; indexFile: string; items: number }> {
   const { items, generationDir } = await readCatalog(options.catalogDir);
-  const model = await resolveServedModel(options.modelsDir, options.modelName);
+  model ??= await resolveServedModel(options.modelsDir, options.modelName);
   const backbone = await resolveBackbone(options.modelsDir, model);
   const { features, stats } = await loadItemFeatures(options, backbone, items);
   if (stats.failed.length > 0) throw new AppError("internal", `${stats.failed.length} catalog images failed to embed`);

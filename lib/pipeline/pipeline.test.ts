@@ -9,13 +9,13 @@ import { readCatalog } from "../catalog/store";
 import { loadConfig } from "../config";
 import { loadFlatIndex } from "../index/index-file";
 import { buildBackboneModel } from "../model/build-backbone";
-import { BACKBONE_NAME, readModelManifest, type ModelManifest } from "../model/manifest";
+import { BACKBONE_NAME, readModelManifest, resolveServedModel, type ModelManifest } from "../model/manifest";
 import { createSearchService } from "../search/search-service";
 import { setTrainingBackend } from "../train/backend";
 import { defaultTrainOptions } from "../train/train-head";
-import { buildCatalog, loadItemFeatures, reindexCatalog } from "./build-catalog";
+import { buildCatalog, loadItemFeatures } from "./build-catalog";
 import { cosineRanking, embedProtocol, runProtocols } from "./evaluate";
-import { trainModel } from "./train-model";
+import { publishTrainedModel, trainModel } from "./train-model";
 
 // One small real catalog (8 article types from the shared data set) carried through
 // the whole offline pipeline: build, kill -9 and resume, train, evaluate, search.
@@ -147,14 +147,17 @@ describe("catalog pipeline on a real subset", () => {
     ]);
     expect(trained!.overall.pAt5).toBeGreaterThan(frozen!.overall.pAt5);
 
-    // The served model answers a catalog photo with that very product first. Re-indexing adds
-    // the new model's index to the served generation (atomically) and touches nothing else.
+    // Until it is published, the trained model is not served (a crash here changes nothing).
+    expect((await resolveServedModel(dirs().modelsDir)).id).toBe(backbone.id);
+    // Publishing adds the new model's index to the served generation (atomically), touches
+    // nothing else there, and writes the manifest last.
     const before = await readCatalog(dirs().catalogDir);
-    const reindexed = await reindexCatalog({ ...dirs(), maxPixels: 50_000_000 });
+    const published = await publishTrainedModel(result.model, { ...dirs(), maxPixels: 50_000_000, reindex: true });
     const after = await readCatalog(dirs().catalogDir);
     expect(after.generation).toBe(before.generation);
     expect(after.items).toEqual(before.items);
-    expect(reindexed.indexFile).toBe(indexPathFor(after.generationDir, result.model.id));
+    expect(published.indexFile).toBe(indexPathFor(after.generationDir, result.model.id));
+    expect((await resolveServedModel(dirs().modelsDir)).id).toBe(result.model.id);
     expect((await loadFlatIndex(indexPathFor(after.generationDir, backbone.id))).index.ids).toEqual(after.items.map((i) => i.id));
     const service = await createSearchService({ ...loadConfig(), MODELS_DIR: dirs().modelsDir, CATALOG_DIR: dirs().catalogDir });
     const probe = items.find((i) => i.split === "test")!;

@@ -1,11 +1,14 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
 import type { CatalogItem } from "../catalog/types";
 import { AppError } from "../errors";
+import { pathExists } from "../fs/atomic";
 import { gatherRows } from "../matrix";
 import type { EvalVariant } from "../metrics/report";
 import { buildTrainedModel } from "../model/build-trained";
-import { BACKBONE_NAME, readModelManifest, writeModelManifest, type ModelManifest } from "../model/manifest";
+import { BACKBONE_NAME, manifestPath, readModelManifest, writeModelManifest, type ModelManifest } from "../model/manifest";
 import { trainHead, type EpochLog, type TrainOptions } from "../train/train-head";
-import { loadItemFeatures } from "./build-catalog";
+import { loadItemFeatures, reindexCatalog } from "./build-catalog";
 import type { RankingConfig } from "../search/category-ranker";
 import { embedProtocol, runProtocols } from "./evaluate";
 
@@ -85,6 +88,31 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
   const merit = (m: EvalVariant["overall"]) => (m.pAt5 + m.mrr + m.mapAt10) / 3;
   const best = boostSearch.reduce((a, b) => (merit(b.val) > merit(a.val) ? b : a));
   model = { ...model, ranking: best.ranking };
-  await writeModelManifest(options.modelsDir, model);
   return { model, log, bestEpoch, seconds: (Date.now() - started) / 1000, boostSearch };
+}
+
+/**
+ * Makes a trained model the served one, crash-safely: its index is added to the
+ * served catalog generation first, then its manifest is written (atomically) last.
+ * A kill at any point leaves the previous model, manifest and index served. Model
+ * files referenced by neither the new nor the previous manifest are then removed.
+ */
+export async function publishTrainedModel(
+  model: ModelManifest,
+  options: Pick<TrainModelOptions, "modelsDir" | "cacheDir" | "catalogDir" | "maxPixels"> & { reindex: boolean },
+): Promise<{ indexFile?: string; removed: string[] }> {
+  const indexFile = options.reindex ? (await reindexCatalog(options, model)).indexFile : undefined;
+  const previous = (await pathExists(manifestPath(options.modelsDir, model.name)))
+    ? await readModelManifest(options.modelsDir, model.name).catch(() => undefined)
+    : undefined;
+  await writeModelManifest(options.modelsDir, model);
+  const keep = new Set([model.file, model.head?.file, previous?.file, previous?.head?.file]);
+  const removed: string[] = [];
+  for (const name of await fs.readdir(options.modelsDir)) {
+    if (name.startsWith(`${model.name}`) && name.endsWith(".onnx") && !keep.has(name)) {
+      await fs.rm(path.join(options.modelsDir, name), { force: true });
+      removed.push(name);
+    }
+  }
+  return { indexFile, removed };
 }

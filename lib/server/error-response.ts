@@ -20,6 +20,7 @@ export function toErrorResponse(error: unknown): Response {
 
 /** Logs server-side failures with their cause; bad input is the client's business, not the log's. */
 export function logAppError(error: AppError): void {
+  if (error.code === "internal" && isClientAbort(error.cause)) return;
   if (error.code === "internal") console.error("[internal]", error.message, error.cause ?? error);
   else if (error.code === "not_ready") console.warn("[not_ready]", error.message);
 }
@@ -35,4 +36,9 @@ export function withErrorResponse<Args extends unknown[]>(
       return toErrorResponse(error);
     }
   };
+}
+
+/** A client that hung up mid-request (Next's ResponseAborted, or an aborted fetch/stream): nothing to log. */
+function isClientAbort(cause: unknown): boolean {
+  return cause instanceof Error && (cause.name === "ResponseAborted" || cause.name === "AbortError");
 }

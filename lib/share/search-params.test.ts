@@ -18,7 +18,7 @@ describe("parseSearchParams", () => {
     expect(parseSearchParams(new URLSearchParams("gender=Men"))).toEqual({ k: 10, filters: { gender: "Men" } });
   });
 
-  it.each(["0", "101", "abc", "1.5", "-3", "1000000"])("refuses k=%s with a bad_request", (k) => {
+  it.each(["0", "101", "abc", "1.5", "-3", "1000000", "1e2", "0x10", " 5", "5.0", "Infinity"])("refuses k=%s with a bad_request", (k) => {
     expect(() => parseSearchParams(new URLSearchParams({ k }))).toThrow(
       expect.objectContaining({ code: "bad_request", message: "k must be a whole number from 1 to 100" }),
     );

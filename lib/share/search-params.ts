@@ -3,14 +3,16 @@ import { AppError } from "../errors";
 import type { SearchFilters, SearchOptions } from "../search/types";
 import { filterKeys, K_DEFAULT, K_MAX, type FilterKey } from "./filter-keys";
 
+const kMessage = `k must be a whole number from 1 to ${K_MAX}`;
 
-export const kSchema = z.coerce
-  .number({ error: `k must be a whole number from 1 to ${K_MAX}` })
-  .int({ error: `k must be a whole number from 1 to ${K_MAX}` })
-  .min(1, { error: `k must be a whole number from 1 to ${K_MAX}` })
-  .max(K_MAX, { error: `k must be a whole number from 1 to ${K_MAX}` })
-  .default(K_DEFAULT)
-  .describe("Number of results");
+/** k as a query parameter: plain decimal digits only (no "1e2", "0x10" or "5.0"). */
+export const kSchema = z
+  .string({ error: kMessage })
+  .regex(/^[0-9]{1,6}$/, { error: kMessage })
+  .default(String(K_DEFAULT))
+  .transform(Number)
+  .pipe(z.number().int().min(1, { error: kMessage }).max(K_MAX, { error: kMessage }))
+  .describe(`Number of results, 1 to ${K_MAX}`);
 
 const filterValueSchema = (key: FilterKey) =>
   z

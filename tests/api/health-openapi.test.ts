@@ -26,7 +26,8 @@ describe("GET /api/openapi.json", () => {
     const refs = JSON.stringify(doc).match(/"#\/components\/schemas\/[^"]+"/g) ?? [];
     for (const ref of new Set(refs)) expect(doc.components.schemas).toHaveProperty(ref.slice(22, -1));
     const k = doc.paths["/api/search"].post.parameters.find((p: { name: string }) => p.name === "k");
-    expect(k.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 10 });
+    expect(k.schema).toMatchObject({ type: "string", pattern: "^[0-9]{1,6}$", default: "10" });
+    expect(k.description).toMatch(/1 to 100/);
     expect(doc.paths["/api/search"].post.requestBody.content["multipart/form-data"].schema.properties.image).toMatchObject({
       type: "string",
       format: "binary",
