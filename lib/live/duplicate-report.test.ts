@@ -31,6 +31,8 @@ describe("findDuplicateGroups", () => {
     expect(report.groups[1]).toMatchObject({ samePhoto: true });
     expect(report.groups[1]!.maxScore).toBeCloseTo(1, 5);
     expect(report.groups[0]).toMatchObject({ samePhoto: false });
-    expect(report).toMatchObject({ items: 203, itemsInGroups: 5, pairs: 4 });
+    expect(report).toMatchObject({ items: 203, itemsInGroups: 5, pairCount: 4 });
+    expect(report.pairs.map((p) => [p.a, p.b, p.samePhoto])).toContainEqual(["10", "200", true]);
+    expect(report.pairs.map((p) => p.score)).toEqual([...report.pairs.map((p) => p.score)].sort((x, y) => y - x));
   });
 });

@@ -10,14 +10,18 @@ export type DuplicateGroup = {
   samePhoto: boolean;
 };
 
+export type DuplicatePair = { a: string; b: string; score: number; samePhoto: boolean };
+
 export type DuplicateReport = {
   version: 1;
   createdAt: string;
   threshold: number;
   items: number;
-  /** Pairs with cosine ≥ threshold. */
-  pairs: number;
-  /** Connected groups of such pairs, largest first. */
+  /** Number of pairs with cosine ≥ threshold. */
+  pairCount: number;
+  /** Those pairs, best first (each found among its members' nearest neighbours). */
+  pairs: DuplicatePair[];
+  /** Connected groups of such pairs (single linkage: chains join), largest first. */
   groups: DuplicateGroup[];
   /** Items that are in some group. */
   itemsInGroups: number;
@@ -50,7 +54,7 @@ export function findDuplicateGroups(
     return i;
   };
   const best = new Map<number, number>();
-  const pairKeys = new Set<number>();
+  const pairs = new Map<number, DuplicatePair>();
   for (let q0 = 0; q0 < items.length; q0 += BATCH) {
     const nq = Math.min(BATCH, items.length - q0);
     const exclude = Array.from({ length: nq }, (_, j) => [q0 + j]);
@@ -59,7 +63,10 @@ export function findDuplicateGroups(
       const a = q0 + j;
       for (const hit of hits) {
         if (hit.score < threshold) break;
-        pairKeys.add(Math.min(a, hit.row) * items.length + Math.max(a, hit.row));
+        const [lo, hi] = a < hit.row ? [a, hit.row] : [hit.row, a];
+        const x = items[lo]!;
+        const y = items[hi]!;
+        pairs.set(lo * items.length + hi, { a: x.id, b: y.id, score: hit.score, samePhoto: x.imageHash === y.imageHash });
         const ra = find(a);
         const rb = find(hit.row);
         const score = Math.max(best.get(ra) ?? -1, best.get(rb) ?? -1, hit.score);
@@ -88,7 +95,8 @@ export function findDuplicateGroups(
     createdAt: new Date().toISOString(),
     threshold,
     items: items.length,
-    pairs: pairKeys.size,
+    pairCount: pairs.size,
+    pairs: [...pairs.values()].sort((p, q) => q.score - p.score),
     groups,
     itemsInGroups: groups.reduce((n, g) => n + g.ids.length, 0),
     seconds: (performance.now() - started) / 1000,

@@ -46,7 +46,7 @@ export async function openCatalogEditor(config: Config): Promise<EditorSession> 
       });
       await writeJsonAtomic(file, report);
       console.error(
-        `duplicates: ${report.groups.length} groups (${report.itemsInGroups} items, ${report.pairs} pairs) at cosine ≥ ${threshold} ` +
+        `duplicates: ${report.groups.length} groups (${report.itemsInGroups} items, ${report.pairCount} pairs) at cosine ≥ ${threshold} ` +
           `among ${report.items} items in ${report.seconds.toFixed(1)} s → ${file}`,
       );
     },
