@@ -103,6 +103,11 @@ function subsetPAt5(embeddings: Float32Array, dim: number, labels: readonly stri
 export const embedBench: Bench = {
   name: "embed",
   title: "Embedding: fp32 ONNX vs faster variants, with P@5 on a subset",
+  caveats: [
+    "batching raises throughput per image (catalog builds, queued requests), not the latency of one query, which is what a search waits for.",
+    "thread counts are measured on a machine shared with other jobs: fewer intra-op threads can win there because the second core is busy; on an idle machine the served setting (one per core) is the one to re-measure.",
+    "int8 static quantisation here is plain MinMax QDQ over every layer, head included; a P@5 loss that large says this recipe does not pay, not that int8 cannot (excluding the head or percentile calibration were not tried).",
+  ],
   async run(ctx): Promise<BenchOutcome> {
     const { config } = ctx;
     const { items, served } = await loadCatalogVectors(config);

@@ -80,7 +80,7 @@ await runCli(async () => {
   }
   const { results, invalid } = await readResults(options.results);
   const soak = await fs.readFile(path.join(options.results, "soak.json"), "utf8").then((t) => JSON.parse(t) as Record<string, unknown>, () => undefined);
-  await writeFileAtomic(options.doc, renderPerformanceMarkdown(results, { soak, invalid }));
+  await writeFileAtomic(options.doc, renderPerformanceMarkdown(results, { soak, invalid, caveats: Object.fromEntries(Object.values(benches).map((b) => [b.name, b.caveats ?? []])) }));
   console.error(`bench: wrote ${options.doc} from ${results.length} result files`);
   if (failures.length > 0) throw new AppError("internal", `benchmarks failed: ${failures.join("; ")}`);
 });

@@ -64,6 +64,7 @@ async function measureDim(ctx: BenchContext, index: FlatIndex, rows: number[], s
 export const searchKernelBench: Bench = {
   name: "search",
   title: "Exact search kernel (FlatIndex) vs FAISS IndexFlatIP",
+  caveats: ["ours is one JavaScript thread with float64 accumulation; FAISS uses SIMD float32 kernels (BLAS for batches), so a ratio above 1 is expected from a pure-JS kernel."],
   async run(ctx): Promise<BenchOutcome> {
     const { items, backbone, servedIndex } = await loadCatalogVectors(ctx.config);
     const backboneIndex = await loadBackboneIndex(ctx.config, backbone);

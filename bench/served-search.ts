@@ -32,6 +32,9 @@ async function readEvalPAt5(): Promise<{ served?: number; imagenet?: number; fac
 export const servedSearchBench: Bench = {
   name: "served",
   title: "Served search (256-d trained embedding + category boost) vs FAISS flat over 2048-d ImageNet vectors",
+  caveats: [
+    "the served path scans the catalog more than once per query (neighbour vote, then the boosted search); compare its time with the single 256-d scan of the search benchmark to see that overhead.",
+  ],
   async run(ctx): Promise<BenchOutcome> {
     const { config } = ctx;
     const { items, served, backbone } = await loadCatalogVectors(config);

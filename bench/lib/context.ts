@@ -26,5 +26,7 @@ export type BenchOutcome = {
 export type Bench = {
   name: BenchName;
   title: string;
+  /** How to read the figures (fixed text, no numbers: it must stay true on every rerun). */
+  caveats?: string[];
   run(ctx: BenchContext): Promise<BenchOutcome>;
 };

@@ -46,6 +46,12 @@ describe("performance.md", () => {
     expect(md).not.toContain("| other |");
   });
 
+  it("adds each benchmark's reading notes under its section", () => {
+    const md = renderPerformanceMarkdown([result], { caveats: { scale: ["synthetic data"], embed: ["not shown"] } });
+    expect(md).toContain("- Reading this: synthetic data");
+    expect(md).not.toContain("not shown");
+  });
+
   it("says when there is no soak result", () => {
     expect(renderPerformanceMarkdown([])).toContain("No `bench/results/soak.json` yet.");
   });

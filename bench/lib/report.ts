@@ -43,7 +43,10 @@ function renderSoak(soak: SoakSummary | undefined): string[] {
 }
 
 /** docs/performance.md from every result file: one summary of targets, then each benchmark's figures and conditions. */
-export function renderPerformanceMarkdown(results: readonly BenchResult[], options: { soak?: SoakSummary; invalid?: string[] } = {}): string {
+export function renderPerformanceMarkdown(
+  results: readonly BenchResult[],
+  options: { soak?: SoakSummary; invalid?: string[]; caveats?: Partial<Record<BenchResult["name"], string[]>> } = {},
+): string {
   const lines: string[] = [
     "# Performance",
     "",
@@ -81,6 +84,7 @@ export function renderPerformanceMarkdown(results: readonly BenchResult[], optio
     for (const t of r.targets) lines.push(`- Target: ${t.description}: ${formatTarget(t)}`);
     for (const n of r.notes) lines.push(`- ${n}`);
     for (const n of r.triedDidNotPay) lines.push(`- Tried and did not pay: ${n}`);
+    for (const n of options.caveats?.[r.name] ?? []) lines.push(`- Reading this: ${n}`);
     lines.push("");
   }
   lines.push(...renderSoak(options.soak));
