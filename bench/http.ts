@@ -33,6 +33,10 @@ async function measureBare(embedder: Embedder, photos: Uint8Array[], maxPixels: 
 export const httpBench: Bench = {
   name: "http",
   title: "HTTP: POST /api/search under load (autocannon against next start)",
+  caveats: [
+    "each run lasts a fixed time: requests still queued when it ends are aborted by the client (the server logs ResponseAborted for them); autocannon counts only answered requests, so these are neither errors nor non-2xx.",
+    "with one inference at a time, latency at c=N is about N × the service time by design (the queue), so p50/p99 at 4 and 16 measure queueing, not slowness per request.",
+  ],
   async run(ctx): Promise<BenchOutcome> {
     const { config } = ctx;
     const { items, served } = await loadCatalogVectors(config);
