@@ -163,7 +163,10 @@ export const embedBench: Bench = {
     const fp32P5 = pAt5.get(timed[0]!.name)!;
 
     const figures: Figure[] = [];
-    let best: { name: string; speedup: number; loss: number } | undefined;
+    // Two readings: one photo at a time (what a search waits for) and throughput (batching allowed).
+    type Best = { name: string; speedup: number; loss: number };
+    let best: Best | undefined;
+    let bestSingle: Best | undefined;
     for (const t of timed) {
       const speedup = fp32Ms / t.msPerImage;
       const same = t.cosineToFp32 >= 0.9999;
@@ -181,11 +184,14 @@ export const embedBench: Bench = {
       );
       if (t === timed[0]) continue;
       if (loss !== undefined && loss <= MAX_P5_LOSS && speedup > (best?.speedup ?? 0)) best = { name: t.name, speedup, loss };
+      if (t.batch === 1 && loss !== undefined && loss <= MAX_P5_LOSS && speedup > (bestSingle?.speedup ?? 0)) bestSingle = { name: t.name, speedup, loss };
       if (speedup < PAYS_SPEEDUP || loss === undefined || loss > MAX_P5_LOSS) {
         tried.push(`${t.name}: ${speedup.toFixed(2)}× fp32 speed${loss === undefined ? "" : `, P@5 ${loss >= 0 ? "−" : "+"}${Math.abs(loss * 100).toFixed(2)} points`}`);
       }
     }
-    if (best) notes.push(`Best variant within ${MAX_P5_LOSS * 100} point of fp32 P@5: ${best.name} at ${best.speedup.toFixed(2)}×${best.speedup >= PAYS_SPEEDUP ? " — it pays (the lead decides about serving it)" : ""}.`);
+    for (const [what, b] of [["one photo at a time", bestSingle], ["throughput (batching allowed)", best]] as const) {
+      if (b) notes.push(`Fastest variant within ${MAX_P5_LOSS * 100} point of fp32 P@5, ${what}: ${b.name} at ${b.speedup.toFixed(2)}×${b.speedup >= PAYS_SPEEDUP ? " — it pays (the lead decides about serving it)" : ""}.`);
+    }
     return {
       details: {
         model: `${served.name} (${served.id}), served input ${height}×${width} ${served.preprocess.resize}, fetches embedding + probabilities as the app does`,
@@ -195,7 +201,9 @@ export const embedBench: Bench = {
       },
       figures,
       targets: [
-        makeTarget(`fastest variant within ${MAX_P5_LOSS * 100} point P@5 (${best?.name ?? "none"}) ≥ ${PAYS_SPEEDUP}× fp32`, "fp32 time / variant time", ">=", PAYS_SPEEDUP, best?.speedup ?? null),
+        makeTarget(`one photo at a time: fastest variant within ${MAX_P5_LOSS * 100} point P@5 (${bestSingle?.name ?? "none"}) ≥ ${PAYS_SPEEDUP}× fp32`, "fp32 time / variant time", ">=", PAYS_SPEEDUP, bestSingle?.speedup ?? null),
+        makeTarget("its P@5 loss ≤ 0.5 point", "fp32 P@5 − variant P@5", "<=", MAX_P5_LOSS, bestSingle?.loss ?? null),
+        makeTarget(`throughput: fastest variant within ${MAX_P5_LOSS * 100} point P@5 (${best?.name ?? "none"}) ≥ ${PAYS_SPEEDUP}× fp32`, "fp32 time / variant time per image", ">=", PAYS_SPEEDUP, best?.speedup ?? null),
         makeTarget("its P@5 loss ≤ 0.5 point", "fp32 P@5 − variant P@5", "<=", MAX_P5_LOSS, best?.loss ?? null),
       ],
       triedDidNotPay: tried,

@@ -3,6 +3,7 @@ import type { BenchResult, Figure, Target } from "./result";
 /** A number printed with a sensible number of significant digits. */
 export function formatNumber(x: number | null): string {
   if (x === null || !Number.isFinite(x)) return "—";
+  if (Number.isInteger(x)) return String(x);
   const abs = Math.abs(x);
   if (abs >= 1000) return x.toFixed(0);
   if (abs >= 100) return x.toFixed(1);
@@ -37,7 +38,7 @@ function renderSoak(soak: SoakSummary | undefined): string[] {
     else if (typeof value === "string" || typeof value === "boolean") flat.push([prefix, String(value)]);
   };
   walk("", soak, 0);
-  const wanted = flat.filter(([key]) => /rss|error|request|duration|second|status|non2xx|date|command|p50|p99|throughput/i.test(key));
+  const wanted = flat.filter(([key]) => /minutes|finished|items|server|load|request|status|non2xx|error|timeout|latency|rss|health/i.test(key));
   const rows = wanted.length > 0 ? wanted : flat;
   return [...out, "| field | value |", "|---|---|", ...rows.slice(0, 40).map(([k, v]) => `| ${k} | ${v} |`), ""];
 }
