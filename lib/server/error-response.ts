@@ -12,6 +12,7 @@ export function toErrorResponse(error: unknown): Response {
   logAppError(appError);
   const headers = new Headers({ "Cache-Control": "no-store" });
   if (appError.code === "overloaded") headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
+  if (appError.code === "unauthorized") headers.set("WWW-Authenticate", 'Bearer realm="admin"');
   return Response.json(
     { error: { code: appError.code, message: appError.message } },
     { status: toHttpStatus(appError.code), headers },

@@ -45,6 +45,7 @@ describe.each(endpoints)("%s", (_, call) => {
     for (const headers of attempts) {
       const response = await call(headers);
       expect(response.status).toBe(401);
+      expect(response.headers.get("www-authenticate")).toMatch(/^Bearer /);
       expect((await response.json()).error.code).toBe("unauthorized");
     }
   });
