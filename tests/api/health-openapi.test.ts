@@ -1,4 +1,5 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, expectTypeOf, it, vi } from "vitest";
+import type { z } from "zod";
 import { useSmallCatalog } from "./fixtures";
 
 vi.mock("server-only", () => ({}));
@@ -6,7 +7,66 @@ useSmallCatalog();
 
 const health = await import("@/app/api/health/route");
 const openapi = await import("@/app/api/openapi.json/route");
+const items = await import("@/app/api/items/route");
+const item = await import("@/app/api/items/[id]/route");
+const importRoute = await import("@/app/api/items/import/route");
 const { healthResponseSchema } = await import("@/app/api/health/schema");
+const { toAddResponse, toItemResponse } = await import("@/app/api/items/schema");
+const { addResponseSchema, errorResponseSchema, importLineSchema, itemResponseSchema } = await import("@/app/api/schema");
+const { parseImportCsv } = await import("@/lib/live/import-catalog");
+const { getSearchRuntime } = await import("@/lib/server/search-runtime");
+type ImportEvent = import("@/lib/live/import-catalog").ImportEvent;
+
+type Operation = {
+  security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string; required: boolean; schema: Record<string, unknown>; description?: string }[];
+  requestBody?: { required: boolean; content: Record<string, { schema: Record<string, unknown> }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema: Record<string, unknown> }> }>;
+};
+type Doc = {
+  openapi: string;
+  security?: unknown;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Record<string, unknown>>; securitySchemes: Record<string, unknown> };
+};
+
+const doc = (await openapi.GET().json()) as Doc;
+
+/** Every `$ref` in the document, wherever it sits. */
+function collectRefs(node: unknown, refs = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const child of node) collectRefs(child, refs);
+  else if (node && typeof node === "object") {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "$ref" && typeof value === "string") refs.add(value);
+      else collectRefs(value, refs);
+    }
+  }
+  return refs;
+}
+
+/** Follows a local JSON pointer (`#/a/b`) through the document; undefined when it leads nowhere. */
+function resolvePointer(root: unknown, ref: string): unknown {
+  if (!ref.startsWith("#/")) return undefined;
+  return ref
+    .slice(2)
+    .split("/")
+    .map((part) => decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), root);
+}
+
+const deref = (schema: Record<string, unknown>) =>
+  (typeof schema.$ref === "string" ? resolvePointer(doc, schema.$ref) : schema) as Record<string, unknown>;
+
+const token = "openapi-test-token-0123456789";
+const context = (id: string) => ({ params: Promise.resolve({ id }) });
+/** The write operations and their handlers, called here without a token. */
+const writeHandlers: Record<string, (headers: HeadersInit) => Promise<Response>> = {
+  "post /api/items": (headers) => items.POST(new Request("http://localhost/api/items", { method: "POST", headers })),
+  "patch /api/items/{id}": (headers) =>
+    item.PATCH(new Request("http://localhost/api/items/x", { method: "PATCH", headers, body: "{}" }), context("x")),
+  "delete /api/items/{id}": (headers) => item.DELETE(new Request("http://localhost/api/items/x", { method: "DELETE", headers }), context("x")),
+  "post /api/items/import": (headers) => importRoute.POST(new Request("http://localhost/api/items/import", { method: "POST", headers })),
+};
 
 describe("GET /api/health", () => {
   it("reports the served model, index and catalog", async () => {
@@ -19,18 +79,133 @@ describe("GET /api/health", () => {
 });
 
 describe("GET /api/openapi.json", () => {
-  it("describes every endpoint with OpenAPI 3.1 and resolvable refs", async () => {
-    const doc = await openapi.GET().json();
+  it("describes every endpoint and method with OpenAPI 3.1", () => {
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths).sort()).toEqual(["/api/health", "/api/images/{id}", "/api/items/{id}/similar", "/api/search"]);
-    const refs = JSON.stringify(doc).match(/"#\/components\/schemas\/[^"]+"/g) ?? [];
-    for (const ref of new Set(refs)) expect(doc.components.schemas).toHaveProperty(ref.slice(22, -1));
-    const k = doc.paths["/api/search"].post.parameters.find((p: { name: string }) => p.name === "k");
+    const methods = Object.fromEntries(Object.entries(doc.paths).map(([path, ops]) => [path, Object.keys(ops).sort()]));
+    expect(methods).toEqual({
+      "/api/health": ["get"],
+      "/api/images/{id}": ["get"],
+      "/api/items": ["post"],
+      "/api/items/import": ["post"],
+      "/api/items/{id}": ["delete", "patch"],
+      "/api/items/{id}/similar": ["get"],
+      "/api/search": ["post"],
+    });
+  });
+
+  it("resolves every $ref inside the document", () => {
+    const refs = collectRefs(doc);
+    expect(refs.size).toBeGreaterThan(5);
+    for (const ref of refs) expect(resolvePointer(doc, ref), ref).toBeTypeOf("object");
+  });
+
+  it("documents the search parameters and photo upload", () => {
+    const parameters = doc.paths["/api/search"]!.post!.parameters!;
+    const k = parameters.find((p) => p.name === "k")!;
     expect(k.schema).toMatchObject({ type: "string", pattern: "^[0-9]{1,6}$", default: "10" });
     expect(k.description).toMatch(/1 to 100/);
-    expect(doc.paths["/api/search"].post.requestBody.content["multipart/form-data"].schema.properties.image).toMatchObject({
-      type: "string",
-      format: "binary",
+    expect(parameters.find((p) => p.name === "collapse")).toMatchObject({ in: "query", required: false, schema: { enum: ["true", "false"] } });
+    expect(doc.paths["/api/search"]!.post!.requestBody!.content["multipart/form-data"]!.schema.properties).toMatchObject({
+      image: { type: "string", format: "binary" },
     });
+  });
+
+  it("asks for the bearer token on the write endpoints only, and documents their 401", () => {
+    expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: "http", scheme: "bearer" }));
+    expect(doc.security).toBeUndefined();
+    const secured: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (method === "get") {
+          expect(op.security, `${method} ${path}`).toBeUndefined();
+          continue;
+        }
+        if (path === "/api/search") continue;
+        expect(op.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
+        expect(deref(op.responses["401"]!.content!["application/json"]!.schema)).toBe(doc.components.schemas.Error);
+        secured.push(`${method} ${path}`);
+      }
+    }
+    expect(secured.sort()).toEqual(Object.keys(writeHandlers).sort());
+  });
+
+  it("matches the handlers: each write endpoint answers 401 without the token", async () => {
+    vi.stubEnv("ADMIN_TOKEN", token);
+    try {
+      for (const [operation, call] of Object.entries(writeHandlers)) {
+        for (const headers of [{}, { authorization: "Bearer wrong" }] as HeadersInit[]) {
+          const response = await call(headers);
+          expect(response.status, operation).toBe(401);
+          expect(errorResponseSchema.parse(await response.json()).error.code).toBe("unauthorized");
+        }
+      }
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("documents the admin request bodies and error answers", () => {
+    const add = doc.paths["/api/items"]!.post!;
+    const addBody = add.requestBody!.content["multipart/form-data"]!.schema;
+    expect(addBody.properties).toMatchObject({ image: { type: "string", format: "binary" }, id: { type: "string" } });
+    expect(addBody.required).toEqual(expect.arrayContaining(["id", "productDisplayName", "articleType", "image"]));
+    expect(add.parameters!.map((p) => p.name).sort()).toEqual(["duplicateThreshold", "rejectDuplicates"]);
+    expect(deref(add.responses["201"]!.content!["application/json"]!.schema)).toBe(doc.components.schemas.AddResponse);
+
+    const patch = doc.paths["/api/items/{id}"]!.patch!;
+    const patchBody = patch.requestBody!.content["application/json"]!.schema;
+    expect(patchBody).toMatchObject({ type: "object", additionalProperties: false });
+    expect(Object.keys(patchBody.properties as object)).not.toContain("id");
+    expect(patch.parameters).toEqual([expect.objectContaining({ name: "id", in: "path", required: true })]);
+
+    const importBody = doc.paths["/api/items/import"]!.post!.requestBody!.content["multipart/form-data"]!.schema;
+    expect(importBody.properties).toMatchObject({ csv: { format: "binary" }, images: { type: "array", items: { format: "binary" } } });
+
+    const expected: Record<string, string[]> = {
+      "post /api/items": ["201", "400", "401", "413", "415", "422", "503"],
+      "patch /api/items/{id}": ["200", "400", "401", "404", "413", "415", "503"],
+      "delete /api/items/{id}": ["200", "400", "401", "404", "503"],
+      "post /api/items/import": ["200", "400", "401", "413", "415", "503"],
+    };
+    for (const [operation, statuses] of Object.entries(expected)) {
+      const [method, path] = operation.split(" ") as [string, string];
+      const responses = doc.paths[path]![method]!.responses;
+      expect(Object.keys(responses).sort(), operation).toEqual(statuses);
+      for (const status of statuses.filter((s) => Number(s) >= 400)) {
+        expect(deref(responses[status]!.content!["application/json"]!.schema), `${operation} ${status}`).toBe(doc.components.schemas.Error);
+      }
+    }
+  });
+
+  it("documents the import's NDJSON lines: item, error, done and failed", () => {
+    const content = doc.paths["/api/items/import"]!.post!.responses["200"]!.content!;
+    expect(Object.keys(content)).toEqual(["application/x-ndjson"]);
+    const line = deref(content["application/x-ndjson"]!.schema) as { oneOf: { properties: { type: { const: string } } }[] };
+    expect(line).toBe(doc.components.schemas.ImportLine);
+    expect(line.oneOf.map((variant) => variant.properties.type.const).sort()).toEqual(["done", "error", "failed", "item"]);
+  });
+});
+
+describe("the documented admin answers match what the code builds", () => {
+  it("has the same types as the route helpers and the import events", () => {
+    expectTypeOf<ReturnType<typeof toAddResponse>>().toEqualTypeOf<z.infer<typeof addResponseSchema>>();
+    expectTypeOf<ReturnType<typeof toItemResponse>>().toEqualTypeOf<z.infer<typeof itemResponseSchema>>();
+    expectTypeOf<ImportEvent>().toEqualTypeOf<Exclude<z.infer<typeof importLineSchema>, { type: "failed" }>>();
+  });
+
+  it("accepts a real catalog item as an add answer and real CSV errors as import lines", async () => {
+    const { service } = await getSearchRuntime();
+    const first = service.items[0]!;
+    const answer = toAddResponse({
+      item: first,
+      status: "added",
+      duplicates: [{ id: first.id, score: 0.99, productDisplayName: first.productDisplayName }],
+    });
+    expect(addResponseSchema.parse(JSON.parse(JSON.stringify(answer)))).toEqual(answer);
+
+    const csv = "id,articleType,productDisplayName\nok-1,Watches,A watch\n,Watches,No id\nok-1,Watches,Same id again\n";
+    const { errors } = parseImportCsv(csv);
+    expect(errors).toHaveLength(2);
+    for (const event of errors) expect(importLineSchema.parse(JSON.parse(JSON.stringify(event)))).toMatchObject({ type: "error" });
   });
 });

@@ -1,8 +1,20 @@
 import { z } from "zod";
+import { IMAGE_FIELD } from "@/lib/server/upload";
 import { healthResponseSchema } from "../health/schema";
 import { imagePathSchema } from "../images/[id]/schema";
+import { itemPathSchema, PATCH_MAX_BYTES, patchBodySchema } from "../items/[id]/schema";
 import { similarPathSchema, similarQuerySchema } from "../items/[id]/similar/schema";
-import { apiRegistry, errorResponseSchema, searchResponseSchema } from "../schema";
+import { IMPORT_MAX_BYTES, importBodySchema } from "../items/import/schema";
+import { addFieldsSchema, addQuerySchema } from "../items/schema";
+import {
+  addResponseSchema,
+  apiRegistry,
+  deleteResponseSchema,
+  errorResponseSchema,
+  importLineSchema,
+  patchResponseSchema,
+  searchResponseSchema,
+} from "../schema";
 import { searchBodySchema, searchQuerySchema } from "../search/schema";
 
 type JsonSchema = Record<string, unknown>;
@@ -36,6 +48,99 @@ const jsonResponse = (schema: z.ZodType, description: string) => ({
   description,
   content: { "application/json": { schema: toSchema(schema) } },
 });
+
+/** The multipart body of POST /api/items: the text fields plus the photo. */
+const addBodySchema = addFieldsSchema.extend({
+  [IMAGE_FIELD]: z.file().describe("The product photo: JPEG, PNG, WebP or GIF"),
+});
+
+/** Write endpoints need `Authorization: Bearer <ADMIN_TOKEN>`; reads stay open. */
+const adminOnly = { security: [{ bearerAuth: [] }] };
+const unauthorized = errorResponse("No or wrong admin token, or ADMIN_TOKEN not set on the server (writes disabled)");
+const busy = errorResponse("Index not ready, inference queue full (see Retry-After), or the catalog locked by another writer");
+
+function adminPaths() {
+  const idParameters = toParameters(itemPathSchema, "path");
+  return {
+    "/api/items": {
+      post: {
+        summary: "Add a product (admin): searchable and durable when the answer comes",
+        ...adminOnly,
+        parameters: toParameters(addQuerySchema, "query"),
+        requestBody: {
+          required: true,
+          content: { "multipart/form-data": { schema: toSchema(addBodySchema, "input") } },
+        },
+        responses: {
+          201: jsonResponse(addResponseSchema, "Added; near-duplicates already in the catalog are listed"),
+          400: errorResponse("Bad or missing field, bad query parameter, id already taken, or near-duplicate refused (rejectDuplicates)"),
+          401: unauthorized,
+          413: errorResponse("Body over MAX_UPLOAD_BYTES, or image over MAX_IMAGE_PIXELS"),
+          415: errorResponse("Not multipart/form-data, or a photo that is not JPEG, PNG, WebP or GIF"),
+          422: errorResponse("Corrupt or truncated image"),
+          503: busy,
+        },
+      },
+    },
+    "/api/items/{id}": {
+      patch: {
+        summary: "Change a product's metadata (admin); photo and vector stay",
+        ...adminOnly,
+        parameters: idParameters,
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: toSchema(patchBodySchema, "input") } },
+        },
+        responses: {
+          200: jsonResponse(patchResponseSchema, "The product as changed"),
+          400: errorResponse("Not JSON, unknown or invalid field, or no field to change"),
+          401: unauthorized,
+          404: errorResponse("Unknown id"),
+          413: errorResponse(`Body over ${PATCH_MAX_BYTES / 1024} KiB`),
+          415: errorResponse("Not application/json"),
+          503: busy,
+        },
+      },
+      delete: {
+        summary: "Remove a product (admin)",
+        ...adminOnly,
+        parameters: idParameters,
+        responses: {
+          200: jsonResponse(deleteResponseSchema, "Removed"),
+          400: errorResponse("Bad id"),
+          401: unauthorized,
+          404: errorResponse("Unknown id"),
+          503: busy,
+        },
+      },
+    },
+    "/api/items/import": {
+      post: {
+        summary: "Bulk import (admin): a CSV plus photos, answered line by line as rows are stored",
+        description:
+          "Each row is durable once its line is out; rerunning an interrupted import completes it (rows already there come back unchanged). " +
+          `Up to ${IMPORT_MAX_BYTES / 2 ** 20} MiB per request; larger catalogs go through \`npm run catalog:import\`.`,
+        ...adminOnly,
+        parameters: toParameters(addQuerySchema, "query"),
+        requestBody: {
+          required: true,
+          content: { "multipart/form-data": { schema: toSchema(importBodySchema, "input") } },
+        },
+        responses: {
+          200: {
+            description: "Newline-delimited JSON: one ImportLine per row or refused photo, then a done (or failed) line",
+            content: { "application/x-ndjson": { schema: toSchema(importLineSchema) } },
+          },
+          400: errorResponse("Missing CSV or photos, CSV without a required column, bad query parameter, or malformed multipart"),
+          401: unauthorized,
+          413: errorResponse(`Body over ${IMPORT_MAX_BYTES / 2 ** 20} MiB`),
+          415: errorResponse("Not multipart/form-data"),
+          503: busy,
+        },
+      },
+    },
+  };
+}
 
 function buildDocument() {
   const { schemas } = z.toJSONSchema(apiRegistry, { uri: componentRef });
@@ -95,8 +200,12 @@ function buildDocument() {
           },
         },
       },
+      ...adminPaths(),
     },
-    components: { schemas: components },
+    components: {
+      schemas: components,
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "The server's ADMIN_TOKEN" } },
+    },
   };
 }
 
