@@ -34,7 +34,7 @@ const RECALL_TARGET = 0.95;
 /** Runs one size in a child process (its own RSS) and parses what it measured. */
 async function measureSize(ctx: BenchContext, size: number, queries: number, single: number): Promise<WorkerOutput> {
   const out = path.join(ctx.workDir, `scale-${size}.json`);
-  ctx.log(`scale: ${size} vectors (the first 1M HNSW build took 52 min of wall time, about 12 min of CPU, on 2 busy cores; later runs reuse tmp/bench-scale)`);
+  ctx.log(`scale: ${size} vectors (the first 1M HNSW build took 52 min of wall time, roughly 10–11 min of CPU, on 2 busy cores; later runs reuse tmp/bench-scale)`);
   await run(
     process.execPath,
     ["--import", "tsx", path.join(import.meta.dirname, "scale-worker.ts"), "--size", String(size), "--queries", String(queries), "--single", String(single), "--out", out],
