@@ -1,5 +1,6 @@
 import { AppError } from "../errors";
-import { selectTopK, type ScoredRow } from "./topk";
+import { OrtScorer, type OrtScorerOptions } from "./ort-scorer";
+import { compareScoredRows, selectTopK, type ScoredRow } from "./topk";
 
 /** One search result: the catalog row, its id and the inner product with the query. */
 export type IndexHit = { row: number; id: string; score: number };
@@ -45,6 +46,8 @@ export class FlatIndex implements VectorIndex {
   readonly vectors: Float32Array;
   private readonly scratch: Float32Array;
   private readonly rowById: Map<string, number>;
+  private accelerating?: Promise<boolean>;
+  private scorer?: OrtScorer;
 
   constructor(dim: number, ids: readonly string[], vectors: Float32Array) {
     if (!Number.isInteger(dim) || dim < 1) throw new AppError("bad_request", `Invalid dimension ${dim}`);
@@ -104,6 +107,58 @@ export class FlatIndex implements VectorIndex {
     for (let row = 0; row < scores.length; row++) scores[row]! += boost[row]!;
     const top = selectTopK(scores, k + exclude.length, mask);
     return this.toHits(top, k, exclude).map((hit) => ({ ...hit, score: this.score(query, hit.row) }));
+  }
+
+  /**
+   * Builds (once) an onnxruntime scorer over this index's rows for `searchAsync`;
+   * resolves false, leaving the JavaScript kernel in charge, if that fails. The rows
+   * must not change afterwards.
+   */
+  prepareAccelerated(options: OrtScorerOptions = {}): Promise<boolean> {
+    this.accelerating ??= OrtScorer.create(this.vectors, this.dim, options).then(
+      (scorer) => {
+        this.scorer = scorer;
+        return true;
+      },
+      (error: unknown) => {
+        console.warn("[index] onnxruntime scorer unavailable, searching with the JavaScript kernel:", error);
+        return false;
+      },
+    );
+    return this.accelerating;
+  }
+
+  /** Whether `searchAsync` runs on the onnxruntime scorer. */
+  get accelerated(): boolean {
+    return this.scorer !== undefined;
+  }
+
+  /**
+   * `search` on the onnxruntime scorer once `prepareAccelerated` finished (the
+   * JavaScript kernel before). Same filters and tie order; candidates are re-ranked
+   * and reported with the JavaScript kernel's scores, so results equal `search`'s
+   * except where two scores differ by float rounding alone.
+   */
+  async searchAsync(query: Float32Array, k: number, filter: RowFilter = {}): Promise<IndexHit[]> {
+    const scorer = this.scorer;
+    if (!scorer) return this.search(query, k, filter);
+    checkQuery(query.length, this.dim, 1);
+    checkK(k);
+    const mask = checkMask(filter.mask, this.count);
+    const exclude = checkExclude(filter.exclude, this.count);
+    const boost = filter.boost;
+    if (boost !== undefined && boost.length !== this.count) {
+      throw new AppError("bad_request", `boost has ${boost.length} entries for ${this.count} rows`);
+    }
+    const bias = boost ? Float32Array.from(boost) : new Float32Array(this.count);
+    if (mask) for (let row = 0; row < bias.length; row++) if (mask[row] === 0) bias[row] = -Infinity;
+    const [top = []] = await scorer.topK(query, 1, k + exclude.length, bias);
+    const rescored = top.map(({ row }) => {
+      const score = this.score(query, row);
+      return { row, score, ranked: boost ? Math.fround(score + boost[row]!) : score };
+    });
+    rescored.sort((a, b) => compareScoredRows({ row: a.row, score: a.ranked }, { row: b.row, score: b.ranked }));
+    return this.toHits(rescored, k, exclude);
   }
 
   /**

@@ -4,6 +4,13 @@ import { FlatIndex } from "../index/flat-index";
 import { FilterMasks } from "../search/filter-masks";
 import type { StoreHit, StoreQuery } from "../vector-store/types";
 
+// Below this many rows the JavaScript kernel answers in about a millisecond anyway.
+const ACCELERATE_MIN_ROWS = 4096;
+// The scorer keeps its own copy of the matrix: at most 128 Mi floats (512 MiB).
+const ACCELERATE_MAX_FLOATS = 128 * 1024 * 1024;
+// Rows must have been stable this long before a scorer is built for them.
+const ACCELERATE_AFTER_MS = 2000;
+
 /**
  * The served rows of a catalog generation plus its logged changes, in memory.
  * Rows keep the generation's order; a new id is appended, a replaced id is
@@ -22,6 +29,8 @@ export class LiveRows {
   private dead = 0;
   /** Bumped on every change; caches below are keyed on it. */
   private version = 0;
+  /** When the rows last changed (ms since epoch); 0 for the rows as loaded. */
+  private changedAt = 0;
   private cached: {
     version: number;
     index?: FlatIndex;
@@ -34,6 +43,8 @@ export class LiveRows {
     readonly dim: number,
     items: readonly CatalogItem[],
     vectors: Float32Array,
+    /** Search large row sets with onnxruntime (undefined: the JavaScript kernel only). */
+    private readonly accelerate?: { threads?: number },
   ) {
     if (vectors.length !== items.length * dim) throw new AppError("internal", "Rows and vectors disagree");
     this.items = [...items];
@@ -90,14 +101,14 @@ export class LiveRows {
     this.alive[row] = 1;
     this.labelOfRow[row] = this.labelId(item.label);
     this.vectors.set(vector, row * this.dim);
-    this.version++;
+    this.touch();
   }
 
   /** Replaces a live row's record (same id), keeping its vector. */
   replaceItem(row: number, item: CatalogItem): void {
     this.items[row] = item;
     this.labelOfRow[row] = this.labelId(item.label);
-    this.version++;
+    this.touch();
   }
 
   /** Marks an id dead; returns whether it was live. */
@@ -106,7 +117,7 @@ export class LiveRows {
     if (row === undefined) return false;
     this.alive[row] = 0;
     this.dead++;
-    this.version++;
+    this.touch();
     return true;
   }
 
@@ -124,12 +135,17 @@ export class LiveRows {
     return { items, vectors };
   }
 
-  /** Exact search over the live rows; see StoreQuery. */
-  search(vector: Float32Array, query: StoreQuery): StoreHit[] {
+  /**
+   * Exact search over the live rows; see StoreQuery. Large, settled row sets are
+   * searched by an onnxruntime scorer (FlatIndex.searchAsync), built in the
+   * background once no change has come for a while.
+   */
+  async search(vector: Float32Array, query: StoreQuery): Promise<StoreHit[]> {
     if (!Number.isInteger(query.k) || query.k < 1) throw new AppError("bad_request", `k must be a positive integer, got ${query.k}`);
     const cache = this.cache();
     const n = this.ids.length;
     cache.index ??= new FlatIndex(this.dim, this.ids.slice(), this.vectors.subarray(0, n * this.dim));
+    this.maybeAccelerate(cache.index);
     let mask: Uint8Array | undefined;
     if (query.filters && Object.values(query.filters).some((value) => value)) {
       cache.masks ??= new FilterMasks(this.items);
@@ -150,7 +166,19 @@ export class LiveRows {
       return row === undefined ? [] : [row];
     });
     const boost = query.labelBoost ? this.boostFor(query.labelBoost, n) : undefined;
-    return cache.index.search(vector, query.k, { mask, boost, exclude }).map((hit) => ({ item: this.items[hit.row]!, score: hit.score }));
+    const hits = await cache.index.searchAsync(vector, query.k, { mask, boost, exclude });
+    return hits.map((hit) => ({ item: this.items[hit.row]!, score: hit.score }));
+  }
+
+  /**
+   * Starts the onnxruntime scorer for `index` when it is worth it: enough rows to
+   * matter, a matrix it can copy, and rows unchanged for ACCELERATE_AFTER_MS (a bulk
+   * import would otherwise rebuild it after every row).
+   */
+  private maybeAccelerate(index: FlatIndex): void {
+    if (!this.accelerate || index.count < ACCELERATE_MIN_ROWS || index.vectors.length > ACCELERATE_MAX_FLOATS) return;
+    if (Date.now() - this.changedAt < ACCELERATE_AFTER_MS) return;
+    void index.prepareAccelerated({ threads: this.accelerate.threads });
   }
 
   private boostFor(labelBoost: Readonly<Record<string, number>>, n: number): Float32Array {
@@ -168,6 +196,11 @@ export class LiveRows {
       this.labelIds.set(label, id);
     }
     return id;
+  }
+
+  private touch(): void {
+    this.version++;
+    this.changedAt = Date.now();
   }
 
   private cache(): LiveRows["cached"] {

@@ -24,12 +24,12 @@ export class OnnxGraphBuilder {
     return `${prefix}__${this.counter}`;
   }
 
-  addInput(name: string, dims: (number | string)[]): void {
-    this.inputs.push(valueInfo(name, dims));
+  addInput(name: string, dims: (number | string)[], type: TensorType = "float32"): void {
+    this.inputs.push(valueInfo(name, dims, type));
   }
 
-  addOutput(name: string, dims: (number | string)[]): void {
-    this.outputs.push(valueInfo(name, dims));
+  addOutput(name: string, dims: (number | string)[], type: TensorType = "float32"): void {
+    this.outputs.push(valueInfo(name, dims, type));
   }
 
   addFloatInitializer(name: string, dims: number[], data: Float32Array): string {
@@ -94,12 +94,15 @@ export class OnnxGraphBuilder {
   }
 }
 
-function valueInfo(name: string, dims: (number | string)[]): ValueInfoProto {
+/** Element types of graph inputs and outputs. */
+export type TensorType = "float32" | "int64";
+
+function valueInfo(name: string, dims: (number | string)[], type: TensorType): ValueInfoProto {
   return {
     name,
     type: {
       tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
+        elemType: type === "int64" ? onnx.TensorProto.DataType.INT64 : onnx.TensorProto.DataType.FLOAT,
         shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
       },
     },

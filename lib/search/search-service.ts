@@ -154,7 +154,7 @@ export async function openVectorStore(config: Config, model: ModelManifest): Pro
   return createVectorStore(config, {
     modelId: model.id,
     dim: model.embedding.dim,
-    openEmbedded: () => EmbeddedStore.open(config.CATALOG_DIR, target),
+    openEmbedded: () => EmbeddedStore.open(config.CATALOG_DIR, target, { accelerate: { threads: config.ORT_THREADS } }),
   });
 }
 

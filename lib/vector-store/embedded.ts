@@ -41,6 +41,11 @@ export type EmbeddedStoreInfo = { generation: string | null; indexId: string; lo
  * server and CLI can write the same catalog. `refresh()` (one stat and one small
  * read per call) picks up other writers' changes and generation flips.
  */
+export type EmbeddedStoreOptions = {
+  /** Search large catalogs with the onnxruntime scorer (lib/index/ort-scorer.ts); off by default. */
+  accelerate?: { threads?: number };
+};
+
 export class EmbeddedStore implements VectorStore {
   readonly backend = "embedded" as const;
 
@@ -49,12 +54,13 @@ export class EmbeddedStore implements VectorStore {
     private readonly modelId: string,
     readonly dim: number,
     private state: Loaded,
+    private readonly options: EmbeddedStoreOptions,
   ) {}
 
   /** Opens the served generation of `catalogDir` for a model and replays its change log. */
-  static async open(catalogDir: string, model: { id: string; dim: number }): Promise<EmbeddedStore> {
-    const state = await loadGeneration(catalogDir, model);
-    return new EmbeddedStore(catalogDir, model.id, model.dim, state);
+  static async open(catalogDir: string, model: { id: string; dim: number }, options: EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
+    const state = await loadGeneration(catalogDir, model, options);
+    return new EmbeddedStore(catalogDir, model.id, model.dim, state, options);
   }
 
   /** Which generation is served and how much log it carries. */
@@ -82,7 +88,7 @@ export class EmbeddedStore implements VectorStore {
       // A generation that fails to load (say, built for another model) must not take search down:
       // keep serving the loaded one, say why, and try again a little later.
       if (Date.now() < this.retryReloadAt) return false;
-      this.reloading ??= loadGeneration(this.catalogDir, { id: this.modelId, dim: this.dim })
+      this.reloading ??= loadGeneration(this.catalogDir, { id: this.modelId, dim: this.dim }, this.options)
         .then((state) => {
           this.state = state;
           return true;
@@ -152,7 +158,7 @@ export class EmbeddedStore implements VectorStore {
 
   async search(vector: Float32Array, query: StoreQuery): Promise<StoreHit[]> {
     checkVector(vector, this.dim);
-    return this.state.rows.search(vector, query);
+    return await this.state.rows.search(vector, query);
   }
 
   async close(): Promise<void> {}
@@ -197,7 +203,7 @@ export class EmbeddedStore implements VectorStore {
   }
 }
 
-async function loadGeneration(catalogDir: string, model: { id: string; dim: number }): Promise<Loaded> {
+async function loadGeneration(catalogDir: string, model: { id: string; dim: number }, options: EmbeddedStoreOptions): Promise<Loaded> {
   const { items, generation, generationDir } = await readCatalog(catalogDir);
   const { index, header } = await loadFlatIndex(indexPathFor(generationDir, model.id)).catch((error: unknown) => {
     throw new AppError("not_ready", `No index of ${catalogDir} for model ${model.id}: run \`npm run catalog:build\``, { cause: error });
@@ -212,7 +218,7 @@ async function loadGeneration(catalogDir: string, model: { id: string; dim: numb
     generation,
     generationDir,
     indexId: header.contentId.slice(0, 16),
-    rows: new LiveRows(index.dim, items, index.vectors),
+    rows: new LiveRows(index.dim, items, index.vectors, options.accelerate),
     offset: 0,
     sealed: false,
     chain: Promise.resolve(),

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { normalizeRowsInPlace } from "../matrix";
+import { createRng } from "../random";
+import { createRowMask, FlatIndex } from "./flat-index";
+import { OrtScorer } from "./ort-scorer";
+
+function randomIndex(count: number, dim: number, seed: number): FlatIndex {
+  const rng = createRng(seed);
+  const vectors = normalizeRowsInPlace(Float32Array.from({ length: count * dim }, () => rng() - 0.5), dim);
+  return new FlatIndex(dim, Array.from({ length: count }, (_, i) => `id-${i}`), vectors);
+}
+
+describe("OrtScorer", () => {
+  it("returns the top k of query · row + bias, best first, lower row first on ties, never a -Infinity row", async () => {
+    // Rows 0 and 2 are identical (an exact tie); row 3 is dropped by the bias.
+    const rows = Float32Array.of(1, 0, 0.6, 0.8, 1, 0, 0, 1);
+    const scorer = await OrtScorer.create(rows, 2, { threads: 1 });
+    const [top] = await scorer.topK(Float32Array.of(1, 0), 1, 4, Float32Array.of(0, 0, 0, -Infinity));
+    expect(top!.map((h) => h.row)).toEqual([0, 2, 1]);
+    expect(top!.map((h) => h.score)).toEqual([1, 1, expect.closeTo(0.6, 6)]);
+    const [boosted] = await scorer.topK(Float32Array.of(1, 0), 1, 2, Float32Array.of(0, 0.5, 0, 0));
+    expect(boosted!.map((h) => h.row)).toEqual([1, 0]);
+  });
+});
+
+describe("FlatIndex.searchAsync on the onnxruntime scorer", () => {
+  const index = randomIndex(3000, 48, 11);
+  const queries = Array.from({ length: 20 }, (_, i) => index.vector(i * 97));
+  const rng = createRng(5);
+  const boost = Float32Array.from({ length: index.count }, () => (rng() < 0.1 ? 0.3 : 0));
+  const mask = createRowMask(index.count, (row) => row % 3 !== 0);
+
+  it("answers exactly as search() does: plain, masked, excluded and boosted", async () => {
+    expect(await index.prepareAccelerated({ threads: 1 })).toBe(true);
+    expect(index.accelerated).toBe(true);
+    for (const [i, query] of queries.entries()) {
+      const filters = [{}, { mask }, { exclude: [i * 97, 5] }, { boost }, { mask, boost, exclude: [i * 97] }];
+      for (const filter of filters) {
+        expect(await index.searchAsync(query, 10, filter)).toEqual(index.search(query, 10, filter));
+      }
+    }
+  });
+
+  it("returns fewer hits when fewer rows pass the mask", async () => {
+    await index.prepareAccelerated();
+    const few = createRowMask(index.count, (row) => row < 4);
+    const hits = await index.searchAsync(queries[0]!, 10, { mask: few });
+    expect(hits.map((h) => h.row).sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it("falls back to the JavaScript kernel before the scorer exists", async () => {
+    const fresh = randomIndex(50, 8, 3);
+    expect(fresh.accelerated).toBe(false);
+    expect(await fresh.searchAsync(fresh.vector(7), 5)).toEqual(fresh.search(fresh.vector(7), 5));
+  });
+});
