@@ -47,6 +47,9 @@ export const servedSearchBench: Bench = {
     // tookMs.search is the part after the model (neighbour vote, category boost, store search).
     // The query item is in the catalog, so one extra hit is asked for and the item itself dropped.
     const service = await createSearchService(config);
+    // Warm up as a running server is: the first search starts the onnxruntime scorer, which is built in the background.
+    await service.searchByImage(new Uint8Array(await fs.readFile(service.imageFile(items[rows[0]!]!.id).path)), { k: K });
+    await new Promise((resolve) => setTimeout(resolve, 5000));
     const searchMs = rows.map(() => [] as number[]);
     const embedMs: number[] = [];
     const ourLists: string[][] = [];
@@ -100,7 +103,7 @@ export const servedSearchBench: Bench = {
     return {
       details: {
         catalog: `${items.length} items (full catalog, every split)`,
-        ours: `createSearchService → searchByImage, ${served.name} (${served.id}) ${served.embedding.dim}-d with the manifest's category-aware ranking; timed: its tookMs.search (neighbour vote + category boost + exact store search), one Node thread`,
+        ours: `createSearchService → searchByImage, ${served.name} (${served.id}) ${served.embedding.dim}-d with the manifest's category-aware ranking; timed: its tookMs.search (neighbour vote + category boost + exact store search on the onnxruntime scorer)`,
         anchor: `FAISS IndexFlatIP over ${backbone.name} (${backbone.id}) ${imagenet.dim}-d vectors of the same catalog, top-11 minus the query`,
         queries: `${rows.length} test-split photos (seed 11), the query item excluded from its results; ${ctx.quick ? 1 : REPEATS} repeats, median over queries of per-query medians`,
       },

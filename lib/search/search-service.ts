@@ -165,8 +165,11 @@ export async function openVectorStore(config: Config, model: ModelManifest): Pro
  */
 export async function createSearchService(config: Config, modelName = config.MODEL_NAME): Promise<SearchService> {
   const model = await resolveServedModel(config.MODELS_DIR, modelName || undefined);
-  const store = await openVectorStore(config, model);
-  const embedder = await Embedder.create(config.MODELS_DIR, model, { threads: config.ORT_THREADS });
+  // Side by side: the ONNX session loads while the catalog and its index are read (cold start).
+  const [store, embedder] = await Promise.all([
+    openVectorStore(config, model),
+    Embedder.create(config.MODELS_DIR, model, { threads: config.ORT_THREADS }),
+  ]);
   const service = new EngineSearchService(config, model, embedder, store, new CategoryRanker(model));
   await service.refresh();
   return service;
