@@ -116,15 +116,25 @@ async function createTable(client: pg.PoolClient, names: PgTableNames, dim: numb
       embedding vector(${dim}) NOT NULL
     )`,
   );
-  await client.query(vectorIndexSql(names));
+  const indexSql = vectorIndexSql(names, dim);
+  if (indexSql) await client.query(indexSql);
   await client.query(`CREATE INDEX IF NOT EXISTS ${names.seq} ON ${table} (seq)`);
   for (const [column, index] of Object.entries(names.columns)) {
     await client.query(`CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${column})`);
   }
 }
 
-/** The statement that builds the HNSW index (cosine) of a model's table, when it is missing. */
-export function vectorIndexSql(names: PgTableNames): string {
+/**
+ * pgvector's HNSW indexes `vector` columns of at most 2,000 dimensions. A wider embedding (the
+ * 2048-d ImageNet backbone served without a trained head) gets no graph: its searches scan
+ * exactly. (A half-precision `halfvec` expression index would fit, but its walk reorders
+ * near-ties and broke exact parity with the embedded store; train the 256-d head instead.)
+ */
+export const HNSW_MAX_DIM = 2000;
+
+/** The statement that builds the HNSW index (cosine) of a model's table when it is missing; undefined past HNSW_MAX_DIM. */
+export function vectorIndexSql(names: PgTableNames, dim: number): string | undefined {
+  if (dim > HNSW_MAX_DIM) return undefined;
   return `CREATE INDEX IF NOT EXISTS ${names.hnsw} ON ${names.table} USING hnsw (embedding vector_cosine_ops)
     WITH (m = ${HNSW_M}, ef_construction = ${HNSW_EF_CONSTRUCTION})`;
 }

@@ -202,7 +202,8 @@ export class PgVectorStore implements VectorStore {
     await this.transaction(async (client) => {
       // The build is fastest when the whole graph fits in maintenance memory (about 60 MB for 40K × 256-d).
       await client.query("SET LOCAL maintenance_work_mem = '256MB'");
-      await client.query(vectorIndexSql(this.names));
+      const indexSql = vectorIndexSql(this.names, this.dim);
+      if (indexSql) await client.query(indexSql);
     });
   }
 
