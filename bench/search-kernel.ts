@@ -147,6 +147,10 @@ export const searchKernelBench: Bench = {
         makeTarget(`${c.index.dim}-d batched: ours ≤ 0.5× FAISS time`, "ours / FAISS (faster thread setting)", "<=", 0.5, bestBatch === null ? null : ours.batchPerQueryMs / bestBatch),
       );
     }
-    return { details, figures, targets, triedDidNotPay: [], notes };
+    const triedDidNotPay = [
+      "The catalog matrix as an onnxruntime graph input instead of an initializer: onnxruntime-node copies inputs on every run (40K × 256: p10 12.7 ms vs 3.3 ms), see docs/decisions/0010.",
+      "A hand-unrolled JavaScript kernel (4 rows × 1 query, 4 queries × 2 rows for batches): V8 emits no SIMD; it stays as the fallback (the pure-JS lines above).",
+    ];
+    return { details, figures, targets, triedDidNotPay, notes };
   },
 };
