@@ -27,6 +27,6 @@ await runCli(async () => {
   if (!existsSync(manifestPath(config.MODELS_DIR, BACKBONE_NAME))) step("model", "npm", ["run", "model:build"]);
   if (!(await hasCatalog(config.CATALOG_DIR))) step("catalog", "npm", ["run", "catalog:build", "--", "--quiet"]);
   if (!options.skipTrain && !existsSync(manifestPath(config.MODELS_DIR, TRAINED_NAME))) step("train", "npm", ["run", "train"]);
-  if (options.rebuildNext || !existsSync(path.join(".next", "BUILD_ID"))) step("next build", "npx", ["next", "build"]);
+  if (options.rebuildNext || !existsSync(path.join(process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) step("next build", "npx", ["next", "build"]);
   step("serve", "npx", ["next", "start", "-p", process.env.PORT ?? "3000"]);
 });
