@@ -48,6 +48,7 @@ export class FlatIndex implements VectorIndex {
   private readonly rowById: Map<string, number>;
   private accelerating?: Promise<boolean>;
   private scorer?: OrtScorer;
+  private released = false;
 
   constructor(dim: number, ids: readonly string[], vectors: Float32Array) {
     if (!Number.isInteger(dim) || dim < 1) throw new AppError("bad_request", `Invalid dimension ${dim}`);
@@ -116,7 +117,11 @@ export class FlatIndex implements VectorIndex {
    */
   prepareAccelerated(options: OrtScorerOptions = {}): Promise<boolean> {
     this.accelerating ??= OrtScorer.create(this.vectors, this.dim, options).then(
-      (scorer) => {
+      async (scorer) => {
+        if (this.released) {
+          await scorer.release();
+          return false;
+        }
         this.scorer = scorer;
         return true;
       },
@@ -126,6 +131,18 @@ export class FlatIndex implements VectorIndex {
       },
     );
     return this.accelerating;
+  }
+
+  /**
+   * Drops the onnxruntime scorer (its copy of the matrix) when this index is replaced.
+   * The session is released after `graceMs`, so searches already running on it finish.
+   */
+  releaseAccelerated(graceMs = 10_000): void {
+    const scorer = this.scorer;
+    this.scorer = undefined;
+    this.released = true;
+    this.accelerating ??= Promise.resolve(false);
+    if (scorer) setTimeout(() => void scorer.release().catch(() => undefined), graceMs).unref();
   }
 
   /** Whether `searchAsync` runs on the onnxruntime scorer. */

@@ -48,6 +48,20 @@ describe("FlatIndex.searchAsync on the onnxruntime scorer", () => {
     expect(hits.map((h) => h.row).sort()).toEqual([0, 1, 2, 3]);
   });
 
+  it("drops the scorer when released (also one still being built) and answers with the JavaScript kernel", async () => {
+    const built = randomIndex(200, 16, 8);
+    await built.prepareAccelerated({ threads: 1 });
+    built.releaseAccelerated(0);
+    expect(built.accelerated).toBe(false);
+    expect(await built.searchAsync(built.vector(3), 5)).toEqual(built.search(built.vector(3), 5));
+    const pending = randomIndex(200, 16, 9);
+    const building = pending.prepareAccelerated({ threads: 1 });
+    pending.releaseAccelerated(0);
+    expect(await building).toBe(false);
+    expect(pending.accelerated).toBe(false);
+    expect(await pending.prepareAccelerated()).toBe(false);
+  });
+
   it("falls back to the JavaScript kernel before the scorer exists", async () => {
     const fresh = randomIndex(50, 8, 3);
     expect(fresh.accelerated).toBe(false);

@@ -204,7 +204,10 @@ export class LiveRows {
   }
 
   private cache(): LiveRows["cached"] {
-    if (this.cached.version !== this.version) this.cached = { version: this.version };
+    if (this.cached.version !== this.version) {
+      this.cached.index?.releaseAccelerated();
+      this.cached = { version: this.version };
+    }
     return this.cached;
   }
 
