@@ -34,6 +34,9 @@ export class Embedder {
       executionMode: "sequential",
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
+      // Idle pool threads must not spin between requests: they would steal the cores of the
+      // search scorer's session and of sharp's decoding (measured in docs/decisions/0010).
+      extra: { session: { intra_op: { allow_spinning: "0" } } },
     });
     return new Embedder(manifest, session);
   }

@@ -44,6 +44,8 @@ export class OrtScorer {
       executionMode: "sequential",
       intraOpNumThreads: options.threads || os.availableParallelism(),
       interOpNumThreads: 1,
+      // Idle pool threads must not spin: they would steal the cores the CNN's session needs.
+      extra: { session: { intra_op: { allow_spinning: "0" } } },
     });
     return new OrtScorer(session, count, dim);
   }
