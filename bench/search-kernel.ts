@@ -14,68 +14,70 @@ const REPEATS = 3;
 
 type KernelTimes = { singleMs: number; batchPerQueryMs: number; topK: number[][]; singleEqualsBatch: boolean };
 
-/** Our exact kernel: per-query medians over repeats for single search, whole-batch medians for searchBatch. */
-function timeOurs(index: FlatIndex, queries: Float32Array, nq: number, single: number): KernelTimes {
-  const dim = index.dim;
-  index.search(queries.subarray(0, dim), K); // warm-up (JIT, page-in)
+type KernelUnderTest = {
+  /** One query's top-K rows. */
+  single: (query: Float32Array) => number[] | Promise<number[]>;
+  /** Top-K rows of every query in the batch. */
+  batch: () => number[][] | Promise<number[][]>;
+};
+
+/** Per-query medians over repeats for single searches, whole-batch medians for the batch. */
+async function timeKernel(kernel: KernelUnderTest, queries: Float32Array, dim: number, nq: number, single: number): Promise<KernelTimes> {
+  await kernel.single(queries.subarray(0, dim)); // warm-up (JIT, page-in, thread pools)
   const perQuery: number[][] = Array.from({ length: single }, () => []);
   const singleTop: number[][] = [];
   for (let r = 0; r < REPEATS; r++) {
     for (let q = 0; q < single; q++) {
       const query = queries.subarray(q * dim, (q + 1) * dim);
       const t0 = performance.now();
-      const hits = index.search(query, K);
+      const rows = await kernel.single(query);
       perQuery[q]!.push(performance.now() - t0);
-      if (r === 0) singleTop.push(hits.map((h) => h.row));
+      if (r === 0) singleTop.push(rows);
     }
   }
   const batch: number[] = [];
   let topK: number[][] = [];
   for (let r = 0; r < REPEATS; r++) {
     const t0 = performance.now();
-    const hits = index.searchBatch(queries, nq, K);
+    topK = await kernel.batch();
     batch.push(performance.now() - t0);
-    topK = hits.map((list) => list.map((h) => h.row));
   }
   const singleEqualsBatch = singleTop.every((rows, q) => rows.join() === topK[q]!.join());
   return { singleMs: median(perQuery.map(median)), batchPerQueryMs: median(batch) / nq, topK, singleEqualsBatch };
 }
 
+const toRows = (hits: readonly { row: number }[]) => hits.map((h) => h.row);
+
+/** The pure-JS kernel: FlatIndex.search and searchBatch. */
+function timeOurs(index: FlatIndex, queries: Float32Array, nq: number, single: number): Promise<KernelTimes> {
+  return timeKernel(
+    { single: (query) => toRows(index.search(query, K)), batch: () => index.searchBatch(queries, nq, K).map(toRows) },
+    queries, index.dim, nq, single,
+  );
+}
+
 /** The onnxruntime kernel (what the served store uses at catalog size): FlatIndex.searchAsync and OrtScorer batches. */
 async function timeOrt(index: FlatIndex, queries: Float32Array, nq: number, single: number): Promise<KernelTimes> {
-  const dim = index.dim;
   if (!(await index.prepareAccelerated())) throw new Error("onnxruntime scorer unavailable");
-  const scorer = await OrtScorer.create(index.vectors, dim);
-  await index.searchAsync(queries.subarray(0, dim), K);
-  const perQuery: number[][] = Array.from({ length: single }, () => []);
-  const singleTop: number[][] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    for (let q = 0; q < single; q++) {
-      const query = queries.subarray(q * dim, (q + 1) * dim);
-      const t0 = performance.now();
-      const hits = await index.searchAsync(query, K);
-      perQuery[q]!.push(performance.now() - t0);
-      if (r === 0) singleTop.push(hits.map((h) => h.row));
-    }
-  }
-  const batch: number[] = [];
-  let topK: number[][] = [];
+  const scorer = await OrtScorer.create(index.vectors, index.dim);
   const bias = new Float32Array(nq * index.count);
-  for (let r = 0; r < REPEATS; r++) {
-    const t0 = performance.now();
-    const hits = await scorer.topK(queries, nq, K, bias);
-    batch.push(performance.now() - t0);
-    topK = hits.map((list) => list.map((h) => h.row));
+  try {
+    return await timeKernel(
+      {
+        single: async (query) => toRows(await index.searchAsync(query, K)),
+        batch: async () => (await scorer.topK(queries, nq, K, bias)).map(toRows),
+      },
+      queries, index.dim, nq, single,
+    );
+  } finally {
+    await scorer.release();
   }
-  await scorer.release();
-  const singleEqualsBatch = singleTop.every((rows, q) => rows.join() === topK[q]!.join());
-  return { singleMs: median(perQuery.map(median)), batchPerQueryMs: median(batch) / nq, topK, singleEqualsBatch };
 }
 
 async function measureDim(ctx: BenchContext, index: FlatIndex, rows: number[], single: number, label: string) {
   const queries = gatherRows(index.vectors, index.dim, rows);
   ctx.log(`search: ${label} ${index.count} × ${index.dim}, ${rows.length} queries`);
-  const js = timeOurs(index, queries, rows.length, single);
+  const js = await timeOurs(index, queries, rows.length, single);
   const ours = await timeOrt(index, queries, rows.length, single);
   const faiss = await ensureFaiss();
   const anchors: FaissRun[] = [];

@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, promises as fs, readdirSync, readFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import autocannon from "autocannon";
 import { z } from "zod";
@@ -17,6 +16,7 @@ import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
 import { writeJsonAtomic } from "../lib/fs/atomic";
 import { IMAGE_FIELD } from "../lib/server/upload";
+import { freePort } from "./lib/next-server";
 
 const DIST_DIR = ".next-soak";
 const BOUNDARY = "----vps-soak-boundary";
@@ -36,17 +36,6 @@ type RssSample = { t: number; rssMb: number; processes: number };
 
 function nextBin(): string {
   return path.resolve("node_modules/.bin/next");
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 function multipart(bytes: Uint8Array, filename: string): Buffer {

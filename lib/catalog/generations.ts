@@ -3,6 +3,7 @@ import { existsSync, promises as fs, readFileSync } from "node:fs";
 import path from "node:path";
 import { AppError } from "../errors";
 import { syncDir, writeFileAtomic } from "../fs/atomic";
+import { isProcessAlive } from "../fs/process";
 
 /**
  * Versioned catalog generations. `<catalogDir>/CURRENT` names the served generation,
@@ -75,15 +76,6 @@ export async function flipCurrent(catalogDir: string, id: string): Promise<void>
   await writeFileAtomic(path.join(/* turbopackIgnore: true */ catalogDir, generationFiles.current), `${id}\n`);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Removes every generation but those in `keep`, except one still being written (a
  * directory without a manifest whose pid is alive, this process included: a failed
@@ -104,7 +96,7 @@ export async function pruneGenerations(catalogDir: string, keep: ReadonlySet<str
     const dir = path.join(root, name);
     const complete = existsSync(path.join(dir, manifestFile));
     const pid = Number(match[2]);
-    if (!complete && isAlive(pid)) continue;
+    if (!complete && isProcessAlive(pid)) continue;
     await fs.rm(dir, { recursive: true, force: true });
     removed.push(name);
   }

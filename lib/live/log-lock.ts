@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import { AppError } from "../errors";
+import { isProcessAlive } from "../fs/process";
 
 /** How long a writer waits for another process's lock before giving up. */
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -82,12 +83,3 @@ async function isStale(lockFile: string): Promise<boolean> {
   return !isProcessAlive(pid);
 }
 
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}

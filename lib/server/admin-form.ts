@@ -1,40 +1,16 @@
 import "server-only";
 import { AppError } from "../errors";
 import { getSearchRuntime, type SearchRuntime } from "./search-runtime";
+import { readMultipartBody } from "./upload";
 import type { EditorContext } from "../live/catalog-editor";
 
-/**
- * Reads a multipart/form-data body of at most `maxBytes` (refused from Content-Length
- * when declared, counted while streaming otherwise) and parses it.
- */
-export async function readMultipartForm(request: Request, maxBytes: number): Promise<FormData> {
-  const contentType = request.headers.get("content-type") ?? "";
-  if (!/^multipart\/form-data\s*;/i.test(contentType)) {
-    throw new AppError("unsupported_media_type", "Send the request as multipart/form-data.");
-  }
-  const declared = Number(request.headers.get("content-length"));
-  const tooLarge = () => new AppError("payload_too_large", `The request body is larger than ${Math.round(maxBytes / 2 ** 20)} MiB.`);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  try {
-    return await new Response(new Blob(chunks as BlobPart[]), { headers: { "content-type": contentType } }).formData();
-  } catch (error) {
-    throw new AppError("bad_request", "The multipart body is malformed.", { cause: error });
-  }
+/** Reads a multipart/form-data admin request of at most `maxBytes` and parses it. */
+export function readMultipartForm(request: Request, maxBytes: number): Promise<FormData> {
+  return readMultipartBody(request, {
+    maxBytes,
+    notMultipart: "Send the request as multipart/form-data.",
+    tooLarge: () => new AppError("payload_too_large", `The request body is larger than ${Math.round(maxBytes / 2 ** 20)} MiB.`),
+  });
 }
 
 /** The text fields of a form as a record (files left out; a repeated field keeps its last value). */

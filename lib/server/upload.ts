@@ -12,24 +12,38 @@ export const IMAGE_FIELD = "image";
  * counted while streaming otherwise, so no more than the limit is ever buffered.
  */
 export async function readImageUpload(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const form = await readMultipartBody(request, {
+    maxBytes: maxBytes + MULTIPART_OVERHEAD_BYTES,
+    notMultipart: `Send the photo as multipart/form-data in the field "${IMAGE_FIELD}".`,
+    tooLarge: () => tooLarge(maxBytes),
+  });
+  return readImageField(form, maxBytes);
+}
+
+export type MultipartLimits = {
+  /** The most body bytes ever buffered. */
+  maxBytes: number;
+  /** The message for a request that is not multipart/form-data (415). */
+  notMultipart: string;
+  /** The error for a body over the limit (413). */
+  tooLarge: () => AppError;
+};
+
+/**
+ * Reads and parses a multipart/form-data body of at most `limits.maxBytes`: refused
+ * from Content-Length when declared too big, counted while streaming otherwise.
+ */
+export async function readMultipartBody(request: Request, limits: MultipartLimits): Promise<FormData> {
   const contentType = request.headers.get("content-type") ?? "";
-  if (!/^multipart\/form-data\s*;/i.test(contentType)) {
-    throw new AppError(
-      "unsupported_media_type",
-      `Send the photo as multipart/form-data in the field "${IMAGE_FIELD}".`,
-    );
-  }
-  const maxBody = maxBytes + MULTIPART_OVERHEAD_BYTES;
+  if (!/^multipart\/form-data\s*;/i.test(contentType)) throw new AppError("unsupported_media_type", limits.notMultipart);
   const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBody) throw tooLarge(maxBytes);
-  const body: Uint8Array<ArrayBuffer> = await readLimited(request.body, maxBody, () => tooLarge(maxBytes));
-  let form: FormData;
+  if (Number.isFinite(declared) && declared > limits.maxBytes) throw limits.tooLarge();
+  const body: Uint8Array<ArrayBuffer> = await readLimited(request.body, limits.maxBytes, limits.tooLarge);
   try {
-    form = await new Response(body, { headers: { "content-type": contentType } }).formData();
+    return await new Response(body, { headers: { "content-type": contentType } }).formData();
   } catch (error) {
     throw new AppError("bad_request", "The multipart body is malformed.", { cause: error });
   }
-  return readImageField(form, maxBytes);
 }
 
 /** Returns the bytes of the single photo in the form's `image` field; throws AppError. */
