@@ -46,6 +46,8 @@ export function runProtocols(
   const { index } = embedded;
   const classes = model.classifier?.labels.length ?? 0;
   const rankers = rankings.map(({ ranking }) => new CategoryRanker({ ...model, ranking }));
+  // Every ranker shares the model's labels: one label index per row for all of them.
+  const rowLabels = rankers[0]?.labelIndexOf(input.items) ?? new Int32Array(0);
   const queries = rankings.map(() => [] as RankedQuery[]);
   const latencies = rankings.map(() => [] as number[]);
   const scores = new Float32Array(index.count);
@@ -58,7 +60,7 @@ export function runProtocols(
     const neighbours = topRows(scores, 10, row).map(({ row: r, score }) => ({ item: input.items[r]!, score }));
     rankers.forEach((ranker, v) => {
       const t0 = performance.now();
-      const boost = ranker.rowBoosts(ranker.estimate(probabilities, neighbours.slice(0, ranker.config.neighbours)), input.items);
+      const boost = ranker.rowBoosts(ranker.estimate(probabilities, neighbours.slice(0, ranker.config.neighbours)), rowLabels);
       let ranked = scores;
       if (boost) {
         for (let r = 0; r < scores.length; r++) boosted[r] = scores[r]! + boost[r]!;

@@ -67,11 +67,24 @@ export class CategoryRanker {
     return boost;
   }
 
-  /** The same boosts laid out per row of `items` (float32, as a store adds them), for offline evaluation. */
-  rowBoosts(distribution: Float32Array | undefined, items: readonly CatalogItem[]): Float32Array | undefined {
-    const byLabel = this.boostFor(distribution);
-    if (!byLabel) return undefined;
-    return Float32Array.from(items, (item) => byLabel[String(item[this.labelColumn])] ?? 0);
+  /** Each item's position in `labels` (-1 for a label the classifier does not know), for rowBoosts. */
+  labelIndexOf(items: readonly CatalogItem[]): Int32Array {
+    return Int32Array.from(items, (item) => this.indexOf.get(String(item[this.labelColumn])) ?? -1);
+  }
+
+  /**
+   * The same boosts as boostFor, laid out per row (float32, as a store adds them), for
+   * offline evaluation; `rowLabels` comes from labelIndexOf, computed once per catalog.
+   */
+  rowBoosts(distribution: Float32Array | undefined, rowLabels: Int32Array): Float32Array | undefined {
+    if (!distribution || !this.active) return undefined;
+    const weight = this.config.categoryBoost;
+    const boost = new Float32Array(rowLabels.length);
+    for (let row = 0; row < boost.length; row++) {
+      const c = rowLabels[row]!;
+      if (c >= 0) boost[row] = weight * distribution[c]!;
+    }
+    return boost;
   }
 
   /** Boosts for a query whose label is known (a catalog item). */
