@@ -60,7 +60,7 @@ export async function addItem(ctx: EditorContext, photo: Uint8Array, fields: New
   };
   const existing = await service.store.get(fields.id);
   if (existing && !options.replace) {
-    throw new AppError("bad_request", `A product with id ${fields.id} exists already: PATCH or DELETE it, or import with replacement.`);
+    throw new AppError("conflict", `A product with id ${fields.id} exists already: PATCH or DELETE it, or import with replacement.`);
   }
   if (existing && sameItem(existing.item, item)) return { item: existing.item, status: "unchanged", duplicates: [] };
   const run = ctx.runHeavy ?? ((work) => work());
@@ -68,7 +68,7 @@ export async function addItem(ctx: EditorContext, photo: Uint8Array, fields: New
   const duplicates = await findNearDuplicates(service, embedding, fields.id, options.duplicateThreshold ?? DEFAULT_DUPLICATE_COSINE);
   if (options.rejectDuplicates && duplicates.length > 0) {
     const list = duplicates.map((d) => `${d.id} (cosine ${d.score.toFixed(3)})`).join(", ");
-    throw new AppError("bad_request", `Rejected as a near-duplicate of ${list}. Add it without rejectDuplicates to keep both.`);
+    throw new AppError("conflict", `Rejected as a near-duplicate of ${list}. Add it without rejectDuplicates to keep both.`);
   }
   // The photo is on disk before the record that points at it is logged.
   await storeImage(ctx.catalogDir, item, photo);

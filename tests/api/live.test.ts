@@ -97,8 +97,10 @@ describe("a living catalog through the admin API", () => {
 
   it("a second add with the same id is refused; the product is unchanged", async () => {
     const response = await items.POST(addRequest(catalogPhoto, { id: newId, productDisplayName: "Other", articleType: "Watches" }));
-    expect(response.status).toBe(400);
-    expect((await response.json()).error.message).toMatch(/exists/);
+    expect(response.status).toBe(409);
+    const body = await response.json();
+    expect(body.error).toMatchObject({ code: "conflict" });
+    expect(body.error.message).toMatch(/exists/);
     expect((await searchWith(newPhoto))[0]?.id).toBe(newId);
   });
 
@@ -119,7 +121,7 @@ describe("a living catalog through the admin API", () => {
 
   it("reports a near-duplicate on add, and refuses it when asked to", async () => {
     const refused = await items.POST(addRequest(catalogPhoto, { id: "dup-1", productDisplayName: "Copy", articleType: "Watches" }, "?rejectDuplicates=true"));
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(409);
     expect((await refused.json()).error.message).toContain(catalogItemId);
     const added = await items.POST(addRequest(catalogPhoto, { id: "dup-1", productDisplayName: "Copy", articleType: "Watches" }));
     expect(added.status).toBe(201);

@@ -73,7 +73,8 @@ function adminPaths() {
         },
         responses: {
           201: jsonResponse(addResponseSchema, "Added; near-duplicates already in the catalog are listed"),
-          400: errorResponse("Bad or missing field, bad query parameter, id already taken, or near-duplicate refused (rejectDuplicates)"),
+          400: errorResponse("Bad or missing field or bad query parameter"),
+          409: errorResponse("Id already taken, or near-duplicate refused (rejectDuplicates)"),
           401: unauthorized,
           413: errorResponse("Body over MAX_UPLOAD_BYTES, or image over MAX_IMAGE_PIXELS"),
           415: errorResponse("Not multipart/form-data, or a photo that is not JPEG, PNG, WebP or GIF"),
