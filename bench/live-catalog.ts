@@ -2,7 +2,7 @@
  * Measures the living catalog on a scratch copy of a built catalog (its items and the
  * served model's index; photos are not copied): write latency (fsync per record),
  * replay time for N logged changes, search latency with changes, compaction time.
- * Usage: npx tsx scripts/bench-live.ts [--catalog data/catalog] [--changes 10000] [--out file.json]
+ * Usage: npx tsx bench/live-catalog.ts [--catalog data/catalog] [--changes 10000] [--out file.json]
  */
 import { promises as fs } from "node:fs";
 import os from "node:os";
