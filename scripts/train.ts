@@ -32,6 +32,9 @@ const optionsSchema = z.object({
     .transform((s) => s.split(",").map(Number))
     .pipe(z.array(z.number().min(0))),
   backend: z.enum(["wasm", "cpu"]).default("wasm"),
+  classifier: z.enum(["linear", "cosine"]).default("linear"),
+  classifierL2: z.coerce.number().positive().default(0.01),
+  classifierEvaluations: z.coerce.number().int().min(1).max(10_000).default(150),
   noReindex: z.boolean().default(false),
 });
 
@@ -52,6 +55,7 @@ await runCli(async () => {
     maxPixels: config.MAX_IMAGE_PIXELS,
     labelColumn: manifest.labelColumn,
     boosts: options.boosts,
+    classifier: options.classifier === "linear" ? { l2: options.classifierL2, maxEvaluations: options.classifierEvaluations } : undefined,
     train: {
       hiddenDim: options.hidden,
       embedDim: options.dim,
@@ -79,6 +83,13 @@ await runCli(async () => {
       `val ${describeRanking(b.ranking)}: P@5 ${b.val.pAt5.toFixed(4)} MRR ${b.val.mrr.toFixed(4)} mAP@10 ${b.val.mapAt10.toFixed(4)}`,
     );
   }
+  if (result.classifier) {
+    const c = result.classifier;
+    console.log(
+      `classifier: linear over the descriptors (λ ${options.classifierL2}), ${c.evaluations} L-BFGS evaluations, ` +
+        `loss ${c.loss.toFixed(4)}, val acc ${(100 * c.valAccuracy).toFixed(1)}%, ${c.seconds.toFixed(1)} s`,
+    );
+  }
   console.log(
     `train: best epoch ${result.bestEpoch} of ${result.log.length}, ranking ${describeRanking(result.model.ranking!)}, ` +
       `${formatDuration(result.seconds)} → models/${result.model.file} (${result.model.id})`,
@@ -89,6 +100,12 @@ await runCli(async () => {
     bestEpoch: result.bestEpoch,
     seconds: result.seconds,
     epochs: result.log,
+    classifier: result.classifier && {
+      evaluations: result.classifier.evaluations,
+      loss: result.classifier.loss,
+      valAccuracy: result.classifier.valAccuracy,
+      seconds: result.classifier.seconds,
+    },
     boostSearch: result.boostSearch,
   });
   const published = await publishTrainedModel(result.model, {

@@ -50,7 +50,7 @@ export async function buildTrainedModel(options: TrainedModelOptions): Promise<M
     name: TRAINED_NAME,
     file,
     createdAt: new Date().toISOString(),
-    source: `${backbone.source} + projection head trained with batch-hard triplet loss`,
+    source: `${backbone.source} + projection head trained with batch-hard triplet loss${head.classifier ? " + linear classifier (L-BFGS)" : ""}`,
     kind: "trained",
     input: { name: inputName },
     preprocess: backbone.preprocess,

@@ -5,7 +5,9 @@ import type { OnnxGraphBuilder } from "./onnx-graph";
 /**
  * Appends the trained head to a graph whose `features` tensor holds raw backbone
  * features [N, inputDim]: L2-normalise → standardise → (Gemm+ReLU) → Gemm →
- * L2-normalise = `embedding`; cosine classifier → softmax = `probabilities`.
+ * L2-normalise = `embedding`; class probabilities from the linear classifier over
+ * the raw features (signed square root → standardise → Gemm → softmax) when the
+ * head has one, else from the cosine classifier on the embedding.
  */
 export function appendHead(g: OnnxGraphBuilder, features: string, w: HeadWeights): { embedding: string; probabilities: string } {
   const { inputDim, hiddenDim, embedDim, numClasses, scale } = w.config;
@@ -22,10 +24,20 @@ export function appendHead(g: OnnxGraphBuilder, features: string, w: HeadWeights
   const b2 = g.addFloatInitializer("head.b2", [embedDim], w.b2);
   const z = g.addNode("Gemm", [h, w2, b2]);
   const embedding = addL2Normalize(g, z, "embedding");
-  // Prototypes are stored unit-norm; fold the temperature into them.
-  const scaled = w.classWeights.map((v) => v * scale);
-  const wc = g.addFloatInitializer("head.class_weights", [numClasses, embedDim], scaled);
-  const logits = g.addNode("Gemm", [embedding, wc], { transB: 1 });
+  let logits: string;
+  if (w.classifier) {
+    const c = w.classifier;
+    const root = g.addNode("Mul", [g.addNode("Sign", [features]), g.addNode("Sqrt", [g.addNode("Abs", [features])])]);
+    const centredRoot = g.addNode("Sub", [root, g.addFloatInitializer("classifier.mean", [inputDim], c.mean)]);
+    const standardRoot = g.addNode("Div", [centredRoot, g.addFloatInitializer("classifier.std", [inputDim], c.std)]);
+    const weights = g.addFloatInitializer("classifier.weights", [inputDim, numClasses], c.weights);
+    logits = g.addNode("Gemm", [standardRoot, weights, g.addFloatInitializer("classifier.bias", [numClasses], c.bias)]);
+  } else {
+    // Prototypes are stored unit-norm; fold the temperature into them.
+    const scaled = w.classWeights.map((v) => v * scale);
+    const wc = g.addFloatInitializer("head.class_weights", [numClasses, embedDim], scaled);
+    logits = g.addNode("Gemm", [embedding, wc], { transB: 1 });
+  }
   const probabilities = g.addNode("Softmax", [logits], { axis: 1 }, ["probabilities"]);
   g.addOutput(embedding, ["batch", embedDim]);
   g.addOutput(probabilities, ["batch", numClasses]);

@@ -15,6 +15,7 @@ import { setTrainingBackend } from "../train/backend";
 import { defaultTrainOptions } from "../train/train-head";
 import { buildCatalog, loadItemFeatures } from "./build-catalog";
 import { cosineRanking, embedProtocol, runProtocols } from "./evaluate";
+import { classifyFeatures } from "../train/linear-classifier";
 import { publishTrainedModel, trainModel } from "./train-model";
 
 // One small real catalog (8 article types from the shared data set) carried through
@@ -130,6 +131,7 @@ describe("catalog pipeline on a real subset", () => {
       labelColumn: "articleType",
       boosts: [0, 0.2],
       train: { ...defaultTrainOptions, hiddenDim: 0, embedDim: 64, p: 8, dropout: 0.1, maxEpochs: 15, seed: 1 },
+      classifier: { l2: 0.01, maxEvaluations: 60 },
     });
     expect(result.log.length).toBeGreaterThan(0);
     expect(result.model.kind).toBe("trained");
@@ -142,7 +144,17 @@ describe("catalog pipeline on a real subset", () => {
     const [frozen] = runProtocols(backbone, input, await embedProtocol(dirs().modelsDir, backbone, input), [
       { name: "frozen", ranking: cosineRanking },
     ]);
-    const [trained] = runProtocols(result.model, input, await embedProtocol(dirs().modelsDir, result.model, input), [
+    const embeddedTrained = await embedProtocol(dirs().modelsDir, result.model, input);
+    // The served graph's probabilities are the linear classifier's, computed as in JavaScript.
+    const dim = backbone.features!.dim;
+    const classes = result.model.classifier!.labels.length;
+    const expected = classifyFeatures(result.classifier!.classifier, features.subarray(0, 20 * dim));
+    let worst = 0;
+    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(expected[i]! - embeddedTrained.probabilities![i]!));
+    expect(worst).toBeLessThan(1e-4);
+    expect(embeddedTrained.probabilities!.length).toBe(filtered.length * classes);
+    expect(result.classifier!.valAccuracy).toBeGreaterThan(0.5);
+    const [trained] = runProtocols(result.model, input, embeddedTrained, [
       { name: "trained", ranking: result.model.ranking! },
     ]);
     expect(trained!.overall.pAt5).toBeGreaterThan(frozen!.overall.pAt5);

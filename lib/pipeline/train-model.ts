@@ -7,6 +7,7 @@ import { gatherRows } from "../matrix";
 import type { EvalVariant } from "../metrics/report";
 import { buildTrainedModel } from "../model/build-trained";
 import { BACKBONE_NAME, manifestPath, readModelManifest, writeModelManifest, type ModelManifest } from "../model/manifest";
+import { classifyFeatures, fitLinearClassifier, type LinearClassifierFit, type LinearClassifierOptions } from "../train/linear-classifier";
 import { trainHead, type EpochLog, type TrainOptions } from "../train/train-head";
 import { loadItemFeatures, reindexCatalog } from "./build-catalog";
 import type { RankingConfig } from "../search/category-ranker";
@@ -21,6 +22,11 @@ export type TrainModelOptions = {
   /** Candidate category boosts; the ranking is chosen on the validation split. */
   boosts: number[];
   train: TrainOptions;
+  /**
+   * The linear classifier over the raw descriptors that serves the class probabilities
+   * (fitted after the head); absent = the head's cosine classifier serves them.
+   */
+  classifier?: LinearClassifierOptions;
   onEpoch?: (log: EpochLog) => void;
 };
 
@@ -28,6 +34,8 @@ export type TrainModelResult = {
   model: ModelManifest;
   log: EpochLog[];
   bestEpoch: number;
+  /** The fitted linear classifier, its validation top-1 accuracy beside the head's. */
+  classifier?: LinearClassifierFit & { valAccuracy: number };
   seconds: number;
   /** Validation-split results per candidate ranking. */
   boostSearch: { ranking: RankingConfig; val: EvalVariant["overall"] }[];
@@ -70,6 +78,15 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
     labels: Int32Array.from(rows, (row) => classOf.get(filtered[row]!.label)!),
   });
   const { weights, log, bestEpoch } = await trainHead(toSet(trainRows), toSet(valRows), labels.length, options.train, options.onEpoch);
+  let classifier: TrainModelResult["classifier"];
+  if (options.classifier) {
+    const fit = await fitLinearClassifier(toSet(trainRows), labels.length, options.classifier);
+    const val = toSet(valRows);
+    const probabilities = classifyFeatures(fit.classifier, val.features);
+    const correct = val.labels.filter((label, r) => argMax(probabilities.subarray(r * labels.length, (r + 1) * labels.length)) === label).length;
+    classifier = { ...fit, valAccuracy: correct / Math.max(val.labels.length, 1) };
+    weights.classifier = fit.classifier;
+  }
 
   let model = await buildTrainedModel({
     modelsDir: options.modelsDir,
@@ -88,7 +105,13 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
   const merit = (m: EvalVariant["overall"]) => (m.pAt5 + m.mrr + m.mapAt10) / 3;
   const best = boostSearch.reduce((a, b) => (merit(b.val) > merit(a.val) ? b : a));
   model = { ...model, ranking: best.ranking };
-  return { model, log, bestEpoch, seconds: (Date.now() - started) / 1000, boostSearch };
+  return { model, log, bestEpoch, classifier, seconds: (Date.now() - started) / 1000, boostSearch };
+}
+
+function argMax(values: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { denseMatMul } from "./dense";
+import type { LinearClassifier } from "./linear-classifier";
 import { tf } from "./tf";
 import { createRng } from "../random";
 
@@ -24,6 +25,8 @@ export type HeadWeights = {
   b2: Float32Array;
   /** Unit-norm class prototypes [numClasses, embedDim]. */
   classWeights: Float32Array;
+  /** When set, the served probabilities come from this classifier over the raw descriptors instead of the prototypes. */
+  classifier?: LinearClassifier;
 };
 
 function glorot(rows: number, cols: number, rng: () => number): tf.Tensor2D {
