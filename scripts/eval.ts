@@ -44,7 +44,7 @@ await runCli(async () => {
             { name: "trained head, cosine", ranking: cosineRanking },
             ...(model.ranking && model.ranking.categoryBoost > 0 ? [{ name: "trained head, category-aware (served)", ranking: model.ranking }] : []),
           ];
-    variants.push(...runProtocols(model, input, embedded, rankings, options.k));
+    variants.push(...(await runProtocols(model, input, embedded, rankings, options.k)));
     if (options.hnsw && model === models.at(-1)) variants.push(evaluateHnsw(model, input, embedded.index, options.k));
   }
   const result: EvalResult = {
@@ -53,6 +53,7 @@ await runCli(async () => {
       catalog: `${items.length} items, ${new Set(items.map((i) => i.label)).size} ${manifest.labelColumn} labels with ≥ ${manifest.minPerLabel} images`,
       queries: `${queryRows.length} ${options.split} items, each excluded from its own results`,
       relevance: `same ${manifest.labelColumn}`,
+      latency: "per query: its share of a batched exact scoring (one onnxruntime GEMM per 128 queries) plus its own ranking; served search latency is measured by npm run bench",
       date: new Date().toISOString(),
       command: "npm run eval",
     },

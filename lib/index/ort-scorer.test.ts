@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { normalizeRowsInPlace } from "../matrix";
 import { createRng } from "../random";
 import { createRowMask, FlatIndex } from "./flat-index";
-import { OrtScorer } from "./ort-scorer";
+import { OrtScoreMatrix, OrtScorer } from "./ort-scorer";
 
 function randomIndex(count: number, dim: number, seed: number): FlatIndex {
   const rng = createRng(seed);
@@ -20,6 +20,25 @@ describe("OrtScorer", () => {
     expect(top!.map((h) => h.score)).toEqual([1, 1, expect.closeTo(0.6, 6)]);
     const [boosted] = await scorer.topK(Float32Array.of(1, 0), 1, 2, Float32Array.of(0, 0.5, 0, 0));
     expect(boosted!.map((h) => h.row)).toEqual([1, 0]);
+  });
+});
+
+describe("OrtScoreMatrix", () => {
+  it("gives every query's score with every row, as FlatIndex.scoreAll does", async () => {
+    const index = randomIndex(500, 24, 3);
+    const rows = [0, 7, 499, 250, 13];
+    const queries = new Float32Array(rows.length * index.dim);
+    rows.forEach((row, i) => queries.set(index.vector(row), i * index.dim));
+    const matrix = await OrtScoreMatrix.create(index.vectors, index.dim, { threads: 1 });
+    const scores = await matrix.scores(queries, rows.length);
+    await matrix.release();
+    expect(scores).toHaveLength(rows.length * index.count);
+    rows.forEach((row, i) => {
+      const expected = index.scoreAll(index.vector(row));
+      const got = scores.subarray(i * index.count, (i + 1) * index.count);
+      for (let r = 0; r < index.count; r++) expect(Math.abs(got[r]! - expected[r]!)).toBeLessThan(1e-5);
+      expect(got[row]).toBeCloseTo(1, 5);
+    });
   });
 });
 

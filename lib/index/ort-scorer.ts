@@ -39,14 +39,7 @@ export class OrtScorer {
     graph.addNode("TopK", [biased, "k"], { axis: -1, largest: 1, sorted: 1 }, ["values", "indices"]);
     graph.addOutput("values", ["batch", "k"]);
     graph.addOutput("indices", ["batch", "k"], "int64");
-    const session = await ort.InferenceSession.create(graph.encode("flat_scorer", "Exact inner-product top-k"), {
-      graphOptimizationLevel: "all",
-      executionMode: "sequential",
-      intraOpNumThreads: options.threads || os.availableParallelism(),
-      interOpNumThreads: 1,
-      // Idle pool threads must not spin: they would steal the cores the CNN's session needs.
-      extra: { session: { intra_op: { allow_spinning: "0" } } },
-    });
+    const session = await openSession(graph.encode("flat_scorer", "Exact inner-product top-k"), options);
     return new OrtScorer(session, count, dim);
   }
 
@@ -83,4 +76,50 @@ export class OrtScorer {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/**
+ * Every inner product of a batch of queries with a fixed row-major matrix, in one
+ * onnxruntime GEMM (`queries · rowsᵀ`): for offline work that needs whole score
+ * vectors (the evaluation re-ranks them several ways), not for serving.
+ */
+export class OrtScoreMatrix {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly count: number,
+    readonly dim: number,
+  ) {}
+
+  static async create(vectors: Float32Array, dim: number, options: OrtScorerOptions = {}): Promise<OrtScoreMatrix> {
+    const count = vectors.length / dim;
+    if (!Number.isInteger(count) || count < 1) throw new AppError("internal", `Cannot score ${vectors.length} floats as rows of ${dim}`);
+    const graph = new OnnxGraphBuilder();
+    graph.addInput("queries", ["batch", dim]);
+    graph.addFloatInitializer("rows", [count, dim], vectors);
+    graph.addNode("Gemm", ["queries", "rows"], { transB: 1 }, ["scores"]);
+    graph.addOutput("scores", ["batch", count]);
+    return new OrtScoreMatrix(await openSession(graph.encode("score_matrix", "Inner products with every row"), options), count, dim);
+  }
+
+  /** Scores of nq queries (nq × dim) against every row: nq × count, row-major. */
+  async scores(queries: Float32Array, nq: number): Promise<Float32Array> {
+    if (queries.length !== nq * this.dim) throw new AppError("internal", "OrtScoreMatrix.scores: queries have the wrong size");
+    const out = await this.session.run({ queries: new ort.Tensor("float32", queries, [nq, this.dim]) });
+    return out.scores!.data as Float32Array;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function openSession(model: Uint8Array, options: OrtScorerOptions): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(model, {
+    graphOptimizationLevel: "all",
+    executionMode: "sequential",
+    intraOpNumThreads: options.threads || os.availableParallelism(),
+    interOpNumThreads: 1,
+    // Idle pool threads must not spin: they would steal the cores the CNN's session needs.
+    extra: { session: { intra_op: { allow_spinning: "0" } } },
+  });
 }

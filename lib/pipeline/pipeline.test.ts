@@ -141,7 +141,7 @@ describe("catalog pipeline on a real subset", () => {
     const { features } = await loadItemFeatures({ ...dirs(), maxPixels: 50_000_000 }, backbone, filtered);
     const queryRows = filtered.flatMap((item, row) => (item.split === "test" ? [row] : []));
     const input = { items: filtered, features, queryRows };
-    const [frozen] = runProtocols(backbone, input, await embedProtocol(dirs().modelsDir, backbone, input), [
+    const [frozen] = await runProtocols(backbone, input, await embedProtocol(dirs().modelsDir, backbone, input), [
       { name: "frozen", ranking: cosineRanking },
     ]);
     const embeddedTrained = await embedProtocol(dirs().modelsDir, result.model, input);
@@ -154,7 +154,7 @@ describe("catalog pipeline on a real subset", () => {
     expect(worst).toBeLessThan(1e-4);
     expect(embeddedTrained.probabilities!.length).toBe(filtered.length * classes);
     expect(result.classifier!.valAccuracy).toBeGreaterThan(0.5);
-    const [trained] = runProtocols(result.model, input, embeddedTrained, [
+    const [trained] = await runProtocols(result.model, input, embeddedTrained, [
       { name: "trained", ranking: result.model.ranking! },
     ]);
     expect(trained!.overall.pAt5).toBeGreaterThan(frozen!.overall.pAt5);

@@ -99,7 +99,7 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
   const input = { items: filtered, features, queryRows: valRows };
   const embedded = await embedProtocol(options.modelsDir, model, input);
   const candidates = rankingCandidates(options.boosts);
-  const results = runProtocols(model, input, embedded, candidates.map((ranking) => ({ name: "val", ranking })));
+  const results = await runProtocols(model, input, embedded, candidates.map((ranking) => ({ name: "val", ranking })));
   const boostSearch = candidates.map((ranking, i) => ({ ranking, val: results[i]!.overall }));
   // The targets are P@5, MRR and mAP@10 alike: keep the ranking with the best mean of the three.
   const merit = (m: EvalVariant["overall"]) => (m.pAt5 + m.mrr + m.mapAt10) / 3;
