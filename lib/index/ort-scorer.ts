@@ -26,13 +26,9 @@ export class OrtScorer {
 
   /** Builds the scoring graph over `vectors` (count × dim) and opens its session. */
   static async create(vectors: Float32Array, dim: number, options: OrtScorerOptions = {}): Promise<OrtScorer> {
-    const count = vectors.length / dim;
-    if (!Number.isInteger(count) || count < 1) throw new AppError("internal", `Cannot score ${vectors.length} floats as rows of ${dim}`);
-    const graph = new OnnxGraphBuilder();
-    graph.addInput("queries", ["batch", dim]);
+    const { graph, count } = rowsGraph(vectors, dim);
     graph.addInput("bias", ["batch", count]);
     graph.addInput("k", [1], "int64");
-    graph.addFloatInitializer("rows", [count, dim], vectors);
     const scores = graph.addNode("Gemm", ["queries", "rows"], { transB: 1 });
     const biased = graph.addNode("Add", [scores, "bias"]);
     // ONNX TopK (largest, sorted) puts the lower index first among equal values: the same ties as selectTopK.
@@ -91,11 +87,7 @@ export class OrtScoreMatrix {
   ) {}
 
   static async create(vectors: Float32Array, dim: number, options: OrtScorerOptions = {}): Promise<OrtScoreMatrix> {
-    const count = vectors.length / dim;
-    if (!Number.isInteger(count) || count < 1) throw new AppError("internal", `Cannot score ${vectors.length} floats as rows of ${dim}`);
-    const graph = new OnnxGraphBuilder();
-    graph.addInput("queries", ["batch", dim]);
-    graph.addFloatInitializer("rows", [count, dim], vectors);
+    const { graph, count } = rowsGraph(vectors, dim);
     graph.addNode("Gemm", ["queries", "rows"], { transB: 1 }, ["scores"]);
     graph.addOutput("scores", ["batch", count]);
     return new OrtScoreMatrix(await openSession(graph.encode("score_matrix", "Inner products with every row"), options), count, dim);
@@ -111,6 +103,16 @@ export class OrtScoreMatrix {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** A graph with a `queries` input [batch, dim] and the rows (count × dim) as the initializer `rows`. */
+function rowsGraph(vectors: Float32Array, dim: number): { graph: OnnxGraphBuilder; count: number } {
+  const count = vectors.length / dim;
+  if (!Number.isInteger(count) || count < 1) throw new AppError("internal", `Cannot score ${vectors.length} floats as rows of ${dim}`);
+  const graph = new OnnxGraphBuilder();
+  graph.addInput("queries", ["batch", dim]);
+  graph.addFloatInitializer("rows", [count, dim], vectors);
+  return { graph, count };
 }
 
 function openSession(model: Uint8Array, options: OrtScorerOptions): Promise<ort.InferenceSession> {

@@ -77,11 +77,12 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
     features: gatherRows(features, dim, rows),
     labels: Int32Array.from(rows, (row) => classOf.get(filtered[row]!.label)!),
   });
-  const { weights, log, bestEpoch } = await trainHead(toSet(trainRows), toSet(valRows), labels.length, options.train, options.onEpoch);
+  const trainSet = toSet(trainRows);
+  const val = toSet(valRows);
+  const { weights, log, bestEpoch } = await trainHead(trainSet, val, labels.length, options.train, options.onEpoch);
   let classifier: TrainModelResult["classifier"];
   if (options.classifier) {
-    const fit = await fitLinearClassifier(toSet(trainRows), labels.length, options.classifier);
-    const val = toSet(valRows);
+    const fit = await fitLinearClassifier(trainSet, labels.length, options.classifier);
     const probabilities = classifyFeatures(fit.classifier, val.features);
     const correct = val.labels.filter((label, r) => argMax(probabilities.subarray(r * labels.length, (r + 1) * labels.length)) === label).length;
     classifier = { ...fit, valAccuracy: correct / Math.max(val.labels.length, 1) };
