@@ -14,11 +14,11 @@ import { catalogFiles, readCatalog } from "../lib/catalog/store";
 import { loadConfig } from "../lib/config";
 import { writeJsonAtomic } from "../lib/fs/atomic";
 import { addItem } from "../lib/live/catalog-editor";
-import { compactCatalog } from "../lib/live/compact";
+import { compactCatalog } from "../lib/vector-store/embedded/compact";
 import { createSearchService } from "../lib/search/search-service";
 import { resolveServedModel } from "../lib/model/manifest";
 import { createRng } from "../lib/random";
-import { EmbeddedStore } from "../lib/vector-store/embedded";
+import { EmbeddedStore } from "../lib/vector-store/embedded/embedded-store";
 
 const optionsSchema = z.object({
   catalog: z.string().default("data/catalog"),

@@ -1,6 +1,6 @@
 import type { CatalogFacets } from "@/lib/server/catalog-facets";
-import type { SearchFilters } from "@/lib/search/types";
-import { filterKeys, K_MAX, type FilterKey } from "@/lib/share/filter-keys";
+import { K_MAX } from "@/lib/share/filter-keys";
+import { filterKeys, type FilterKey, type SearchFilters } from "@/lib/vector-store/types";
 
 const filterLabels: Record<FilterKey, string> = {
   articleType: "Category",

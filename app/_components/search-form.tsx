@@ -2,7 +2,7 @@
 
 import { useActionState, useState, startTransition, type FormEvent } from "react";
 import type { CatalogFacets } from "@/lib/server/catalog-facets";
-import type { SearchFilters } from "@/lib/search/types";
+import type { SearchFilters } from "@/lib/vector-store/types";
 import { K_DEFAULT } from "@/lib/share/filter-keys";
 import { FilterFields } from "./filter-fields";
 import { ImagePicker } from "./image-picker";

@@ -5,7 +5,7 @@ import { Embedder } from "../embed/embedder";
 import { AppError } from "../errors";
 import { resolveServedModel, type ModelManifest } from "../model/manifest";
 import { createVectorStore } from "../vector-store/create-store";
-import { EmbeddedStore } from "../vector-store/embedded";
+import { EmbeddedStore } from "../vector-store/embedded/embedded-store";
 import type { StoreHit, StoreQuery, VectorStore } from "../vector-store/types";
 import { CategoryRanker } from "./category-ranker";
 import { collapseHits } from "./collapse";

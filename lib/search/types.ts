@@ -1,11 +1,6 @@
 import type { CatalogItem } from "../catalog/types";
 import type { ModelManifest } from "../model/manifest";
-import type { VectorStore } from "../vector-store/types";
-
-/** Metadata filters applied inside the search (not after it), so k filtered hits come back when they exist. */
-export type SearchFilters = Partial<
-  Pick<CatalogItem, "articleType" | "masterCategory" | "gender" | "baseColour">
->;
+import type { SearchFilters, VectorStore } from "../vector-store/types";
 
 export type SearchOptions = {
   /** Number of results, 1..100. */

@@ -1,7 +1,6 @@
 import type { CatalogItem } from "../catalog/types";
 import { AppError } from "../errors";
-import type { SearchFilters } from "../search/types";
-import { filterKeys, type FilterKey } from "../share/filter-keys";
+import { filterKeys, type FilterKey, type SearchFilters } from "../vector-store/types";
 
 export type FacetValue = { value: string; count: number };
 /** Every value each filterable field takes in the catalog, most frequent first. */

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { AppError } from "../errors";
-import type { SearchFilters, SearchOptions } from "../search/types";
-import { filterKeys, K_DEFAULT, K_MAX, type FilterKey } from "./filter-keys";
+import type { SearchOptions } from "../search/types";
+import { filterKeys, type FilterKey, type SearchFilters } from "../vector-store/types";
+import { K_DEFAULT, K_MAX } from "./filter-keys";
 
 const kMessage = `k must be a whole number from 1 to ${K_MAX}`;
 

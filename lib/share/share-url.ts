@@ -1,6 +1,6 @@
-import type { SearchFilters, SearchOptions } from "../search/types";
+import type { SearchOptions } from "../search/types";
+import { filterKeys, type SearchFilters } from "../vector-store/types";
 import { decodeQueryParam, encodeQueryParam } from "./query-param";
-import { filterKeys } from "./filter-keys";
 import { parseSearchParams, toParamRecord, type RawParams } from "./search-params";
 
 export type SharedSearch = SearchOptions & { query: Uint8Array };

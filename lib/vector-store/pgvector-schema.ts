@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { catalogItemSchema, type CatalogItem } from "../catalog/types";
 import { AppError } from "../errors";
-import type { FilterKey } from "../share/filter-keys";
+import type { FilterKey } from "./types";
 
 /** Bumped whenever the table layout changes; a table of another version is refused, never altered in place. */
 export const PG_SCHEMA_VERSION = 1;

@@ -1,6 +1,5 @@
 import type { CatalogItem } from "../catalog/types";
-import { filterKeys } from "../share/filter-keys";
-import type { SearchFilters } from "../search/types";
+import { filterKeys, type SearchFilters } from "./types";
 import { filterColumns, toCatalogItem } from "./pgvector-schema";
 
 /** A row found by one group's query: catalog order, record and plain cosine similarity. */

@@ -15,13 +15,12 @@ import { createRowMask, type FlatIndex } from "../index/flat-index";
 import { loadFlatIndex } from "../index/index-file";
 import { resolveServedModel } from "../model/manifest";
 import { createRng } from "../random";
-import type { SearchFilters } from "../search/types";
 import { startPgliteServer, type PgliteServer } from "../../tests/helpers/pglite-server";
 import { createVectorStore } from "./create-store";
 import { PgVectorStore } from "./pgvector";
 import { syncCatalogToPg } from "./pg-sync";
 import { syncCatalogToStore } from "./sync-catalog";
-import type { StoreHit, VectorStore } from "./types";
+import type { SearchFilters, StoreHit, VectorStore } from "./types";
 
 const catalogDir = process.env.PGVECTOR_PARITY_CATALOG ?? "data/catalog-small";
 const queryCount = Number(process.env.PGVECTOR_PARITY_QUERIES ?? 60);

@@ -1,5 +1,11 @@
 import type { CatalogItem } from "../catalog/types";
-import type { SearchFilters } from "../search/types";
+
+/** The catalog fields a search can be filtered on, in the order they appear in URLs. */
+export const filterKeys = ["articleType", "masterCategory", "gender", "baseColour"] as const satisfies readonly (keyof CatalogItem)[];
+export type FilterKey = (typeof filterKeys)[number];
+
+/** Metadata filters applied inside the search (not after it), so k filtered hits come back when they exist. */
+export type SearchFilters = Partial<Pick<CatalogItem, FilterKey>>;
 
 /** One stored product: its catalog record and its embedding under the served model (L2-normalised). */
 export type StoredEntry = { item: CatalogItem; vector: Float32Array };

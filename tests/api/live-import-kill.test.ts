@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCatalog } from "@/lib/catalog/store";
 import { loadConfig } from "@/lib/config";
 import { resolveServedModel } from "@/lib/model/manifest";
-import { EmbeddedStore } from "@/lib/vector-store/embedded";
+import { EmbeddedStore } from "@/lib/vector-store/embedded/embedded-store";
 import { copyCatalog, newProducts, type NewProducts } from "../helpers/live-catalog";
 
 const config = loadConfig();

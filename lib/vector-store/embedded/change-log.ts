@@ -2,9 +2,9 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { crc32 } from "node:zlib";
 import { z } from "zod";
-import { catalogItemSchema } from "../catalog/types";
-import { AppError } from "../errors";
-import { syncDir } from "../fs/atomic";
+import { catalogItemSchema } from "../../catalog/types";
+import { AppError } from "../../errors";
+import { syncDir } from "../../fs/atomic";
 
 /*
  * The change log of one catalog generation: `<generationDir>/changes.log`, append-only,

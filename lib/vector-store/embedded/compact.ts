@@ -1,8 +1,8 @@
-import { publishCatalog, readCatalog } from "../catalog/store";
-import { FlatIndex } from "../index/flat-index";
-import { saveFlatIndex } from "../index/index-file";
-import type { ModelManifest } from "../model/manifest";
-import type { EmbeddedStore } from "../vector-store/embedded";
+import { publishCatalog, readCatalog } from "../../catalog/store";
+import { FlatIndex } from "../../index/flat-index";
+import { saveFlatIndex } from "../../index/index-file";
+import type { ModelManifest } from "../../model/manifest";
+import type { EmbeddedStore } from "./embedded-store";
 import { appendChangeLog, changeLogPaths } from "./change-log";
 
 export type CompactResult = { generation: string; items: number; foldedLogBytes: number; ms: number };

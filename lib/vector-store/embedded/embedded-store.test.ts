@@ -2,15 +2,15 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { publishCatalog } from "../catalog/store";
-import type { CatalogItem, CatalogManifest } from "../catalog/types";
-import { FlatIndex } from "../index/flat-index";
-import { saveFlatIndex } from "../index/index-file";
-import { changeLogPaths, encodeRecord } from "../live/change-log";
-import { compactCatalog } from "../live/compact";
-import type { ModelManifest } from "../model/manifest";
-import { createRng } from "../random";
-import { EmbeddedStore } from "./embedded";
+import { publishCatalog } from "../../catalog/store";
+import type { CatalogItem, CatalogManifest } from "../../catalog/types";
+import { FlatIndex } from "../../index/flat-index";
+import { saveFlatIndex } from "../../index/index-file";
+import { changeLogPaths, encodeRecord } from "./change-log";
+import { compactCatalog } from "./compact";
+import type { ModelManifest } from "../../model/manifest";
+import { createRng } from "../../random";
+import { EmbeddedStore } from "./embedded-store";
 
 const dim = 8;
 const model = { id: "0123456789abcdef", name: "test-model" };
@@ -197,7 +197,7 @@ describe("EmbeddedStore", () => {
     const { generation } = await compaction;
     await write;
     // The write waited for the lock: it is not in the compacted files but in the new generation's log.
-    const { readCatalog } = await import("../catalog/store");
+    const { readCatalog } = await import("../../catalog/store");
     const published = await readCatalog(dir);
     expect(published.generation).toBe(generation);
     expect(published.items.map((i) => i.id)).toContain("new-1");
@@ -208,7 +208,7 @@ describe("EmbeddedStore", () => {
 
   it("keeps serving its generation when a newer one does not load (no index for this model)", async () => {
     const store = await open();
-    const { readCatalog } = await import("../catalog/store");
+    const { readCatalog } = await import("../../catalog/store");
     const { manifest, items } = await readCatalog(dir);
     await publishCatalog(dir, { ...manifest, itemCount: 10 }, items.slice(0, 10), {});
     expect(await store.refresh()).toBe(false);

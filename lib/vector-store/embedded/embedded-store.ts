@@ -1,14 +1,14 @@
 import { promises as fs } from "node:fs";
-import { readCurrentGeneration } from "../catalog/generations";
-import { indexPathFor } from "../catalog/index-path";
-import { readCatalog } from "../catalog/store";
-import { catalogItemSchema, type CatalogItem } from "../catalog/types";
-import { AppError } from "../errors";
-import { loadFlatIndex } from "../index/index-file";
-import { appendChangeLog, changeLogPaths, decodeVector, encodeVector, readChangeLog, type ChangeRecord } from "../live/change-log";
-import { LiveRows } from "../live/live-rows";
-import { withFileLock } from "../live/log-lock";
-import type { StoredEntry, StoreHit, StoreQuery, VectorStore } from "./types";
+import { readCurrentGeneration } from "../../catalog/generations";
+import { indexPathFor } from "../../catalog/index-path";
+import { readCatalog } from "../../catalog/store";
+import { catalogItemSchema, type CatalogItem } from "../../catalog/types";
+import { AppError } from "../../errors";
+import { loadFlatIndex } from "../../index/index-file";
+import { appendChangeLog, changeLogPaths, decodeVector, encodeVector, readChangeLog, type ChangeRecord } from "./change-log";
+import { LiveRows } from "./live-rows";
+import { withFileLock } from "./log-lock";
+import type { StoredEntry, StoreHit, StoreQuery, VectorStore } from "../types";
 
 type Patch = Parameters<VectorStore["update"]>[1];
 
@@ -36,7 +36,7 @@ export type EmbeddedStoreInfo = { generation: string | null; indexId: string; lo
 
 /**
  * The embedded VectorStore: the served generation's flat index in memory plus its
- * crash-safe change log (lib/live/change-log.ts). Writes take the log's file lock,
+ * crash-safe change log (./change-log.ts). Writes take the log's file lock,
  * first apply what other processes appended, then append + fsync, then apply, so
  * server and CLI can write the same catalog. `refresh()` (one stat and one small
  * read per call) picks up other writers' changes and generation flips.

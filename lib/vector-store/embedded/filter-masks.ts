@@ -1,7 +1,6 @@
-import type { CatalogItem } from "../catalog/types";
-import { AppError } from "../errors";
-import { filterKeys as filterFields, type FilterKey as FilterField } from "../share/filter-keys";
-import type { SearchFilters } from "./types";
+import type { CatalogItem } from "../../catalog/types";
+import { AppError } from "../../errors";
+import { filterKeys, type FilterKey, type SearchFilters } from "../types";
 
 
 const CACHE_LIMIT = 64;
@@ -12,11 +11,11 @@ const CACHE_LIMIT = 64;
  * nothing extra.
  */
 export class FilterMasks {
-  private readonly rowsByValue = new Map<FilterField, Map<string, number[]>>();
+  private readonly rowsByValue = new Map<FilterKey, Map<string, number[]>>();
   private readonly cache = new Map<string, Uint8Array>();
 
   constructor(private readonly items: readonly CatalogItem[]) {
-    for (const field of filterFields) {
+    for (const field of filterKeys) {
       const byValue = new Map<string, number[]>();
       items.forEach((item, row) => {
         const value = item[field];
@@ -31,7 +30,7 @@ export class FilterMasks {
 
   /** The mask for `filters`, or undefined when no filter is set; unknown values are a bad request. */
   maskFor(filters: SearchFilters | undefined): Uint8Array | undefined {
-    const active = filterFields.filter((f) => filters?.[f] !== undefined && filters[f] !== "");
+    const active = filterKeys.filter((f) => filters?.[f] !== undefined && filters[f] !== "");
     if (active.length === 0) return undefined;
     const key = active.map((f) => `${f}=${filters![f]}`).join("&");
     const hit = this.cache.get(key);

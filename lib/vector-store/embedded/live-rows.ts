@@ -1,8 +1,8 @@
-import type { CatalogItem } from "../catalog/types";
-import { AppError } from "../errors";
-import { FlatIndex } from "../index/flat-index";
-import { FilterMasks } from "../search/filter-masks";
-import type { StoreHit, StoreQuery } from "../vector-store/types";
+import type { CatalogItem } from "../../catalog/types";
+import { AppError } from "../../errors";
+import { FlatIndex } from "../../index/flat-index";
+import { FilterMasks } from "./filter-masks";
+import type { StoreHit, StoreQuery } from "../types";
 
 // Below this many rows the JavaScript kernel answers in about a millisecond anyway.
 const ACCELERATE_MIN_ROWS = 4096;

@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
-import { AppError } from "../errors";
-import { isProcessAlive } from "../fs/process";
+import { AppError } from "../../errors";
+import { isProcessAlive } from "../../fs/process";
 
 /** How long a writer waits for another process's lock before giving up. */
 const DEFAULT_TIMEOUT_MS = 30_000;
