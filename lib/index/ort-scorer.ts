@@ -1,7 +1,7 @@
 import os from "node:os";
 import * as ort from "onnxruntime-node";
 import { AppError } from "../errors";
-import { OnnxGraphBuilder } from "../model/onnx-graph";
+import { OnnxGraphBuilder } from "../onnx/onnx-graph";
 import type { ScoredRow } from "./topk";
 
 export type OrtScorerOptions = {

@@ -4,7 +4,7 @@ import { writeFileAtomic } from "../fs/atomic";
 import { convertKerasCnn, type ConvertedGraph } from "./convert-keras";
 import { readKerasModel, resolveResnetImagenetJson } from "./keras-model";
 import { BACKBONE_NAME, caffePreprocess, servedGeometry, writeModelManifest, type ModelManifest, type PreprocessConfig } from "./manifest";
-import type { OnnxGraphBuilder } from "./onnx-graph";
+import type { OnnxGraphBuilder } from "../onnx/onnx-graph";
 
 /**
  * The descriptor the head is trained on, concatenated in this order:

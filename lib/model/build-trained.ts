@@ -6,7 +6,7 @@ import { convertKerasCnn } from "./convert-keras";
 import { appendHead } from "./head-graph";
 import { readKerasModel, resolveResnetImagenetJson } from "./keras-model";
 import { TRAINED_NAME, type ModelManifest } from "./manifest";
-import { OnnxGraphBuilder } from "./onnx-graph";
+import { OnnxGraphBuilder } from "../onnx/onnx-graph";
 
 export type TrainedModelOptions = {
   modelsDir: string;

@@ -1,6 +1,6 @@
 import { AppError } from "../errors";
 import type { KerasLayer, KerasModel, WeightTensor } from "./keras-model";
-import { OnnxGraphBuilder } from "./onnx-graph";
+import { OnnxGraphBuilder } from "../onnx/onnx-graph";
 
 export type ConvertOptions = {
   /** Name of the Keras layer whose output is the feature vector (e.g. "avg_pool"). */

@@ -1,6 +1,6 @@
 import type { HeadWeights } from "../train/projection-head";
 import { addL2Normalize } from "./build-backbone";
-import type { OnnxGraphBuilder } from "./onnx-graph";
+import type { OnnxGraphBuilder } from "../onnx/onnx-graph";
 
 /**
  * Appends the trained head to a graph whose `features` tensor holds raw backbone

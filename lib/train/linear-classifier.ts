@@ -1,6 +1,6 @@
 import os from "node:os";
 import * as ort from "onnxruntime-node";
-import { OnnxGraphBuilder } from "../model/onnx-graph";
+import { OnnxGraphBuilder } from "../onnx/onnx-graph";
 import { minimizeLbfgs } from "./lbfgs";
 import type { TrainSet } from "./train-head";
 
