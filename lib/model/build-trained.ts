@@ -1,6 +1,6 @@
 import path from "node:path";
 import { writeFileAtomic } from "../fs/atomic";
-import type { HeadWeights } from "../train/projection-head";
+import type { HeadWeights } from "../train/types";
 import { addDescriptor, contentId } from "./build-backbone";
 import { convertKerasCnn } from "./convert-keras";
 import { appendHead } from "./head-graph";

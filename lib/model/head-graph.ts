@@ -1,4 +1,4 @@
-import type { HeadWeights } from "../train/projection-head";
+import type { HeadWeights } from "../train/types";
 import { addL2Normalize } from "./build-backbone";
 import type { OnnxGraphBuilder } from "../onnx/onnx-graph";
 

@@ -2,21 +2,7 @@ import os from "node:os";
 import * as ort from "onnxruntime-node";
 import { OnnxGraphBuilder } from "../onnx/onnx-graph";
 import { minimizeLbfgs } from "./lbfgs";
-import type { TrainSet } from "./train-head";
-
-/**
- * A multinomial logistic regression over the raw backbone descriptors: signed
- * square root, standardised with the training split's statistics, then one
- * affine map to the labels. Runs in the served graph beside the embedding head.
- */
-export type LinearClassifier = {
-  /** Per-dimension mean and std of the signed square roots of the training descriptors. */
-  mean: Float32Array;
-  std: Float32Array;
-  /** [inputDim, numClasses], row-major. */
-  weights: Float32Array;
-  bias: Float32Array;
-};
+import type { LinearClassifier, TrainSet } from "./types";
 
 export type LinearClassifierOptions = {
   /** L2 penalty λ on the weights: loss = mean cross-entropy + λ/2·‖W‖². */

@@ -1,33 +1,7 @@
 import { denseMatMul } from "./dense";
-import type { LinearClassifier } from "./linear-classifier";
 import { tf } from "./tf";
 import { createRng } from "../random";
-
-export type HeadConfig = {
-  inputDim: number;
-  /** Width of the hidden ReLU layer; 0 = a linear projection. */
-  hiddenDim: number;
-  embedDim: number;
-  numClasses: number;
-  /** Temperature of the cosine classifier (logits = scale · cos). */
-  scale: number;
-};
-
-/** Everything needed to run the head outside TF.js (ONNX export, JS inference). */
-export type HeadWeights = {
-  config: HeadConfig;
-  /** Per-dimension mean and std of the L2-normalised training features. */
-  mean: Float32Array;
-  std: Float32Array;
-  w1?: Float32Array; // [inputDim, hiddenDim]
-  b1?: Float32Array;
-  w2: Float32Array; // [hiddenDim || inputDim, embedDim]
-  b2: Float32Array;
-  /** Unit-norm class prototypes [numClasses, embedDim]. */
-  classWeights: Float32Array;
-  /** When set, the served probabilities come from this classifier over the raw descriptors instead of the prototypes. */
-  classifier?: LinearClassifier;
-};
+import type { HeadConfig, HeadWeights } from "./types";
 
 function glorot(rows: number, cols: number, rng: () => number): tf.Tensor2D {
   const limit = Math.sqrt(6 / (rows + cols));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../random";
 import { tf } from "./tf";
-import { defaultTrainOptions, trainHead, type TrainSet } from "./train-head";
+import { defaultTrainOptions, trainHead } from "./train-head";
+import type { TrainSet } from "./types";
 
 /** Gaussian clusters around random class centres: separable, but not trivially. */
 function makeClusters(perClass: number, classes: number, dim: number, seed: number): TrainSet {

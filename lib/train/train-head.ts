@@ -2,15 +2,9 @@ import { tf } from "./tf";
 import { gatherRows, normalizeRows } from "../matrix";
 import { EarlyStopping } from "./early-stopping";
 import { PkSampler } from "./pk-sampler";
-import { ProjectionHead, type HeadConfig, type HeadWeights } from "./projection-head";
+import { ProjectionHead } from "./projection-head";
 import { batchHardTripletLoss } from "./triplet-loss";
-
-export type TrainSet = {
-  /** Raw backbone features, row-major [n, dim]. */
-  features: Float32Array;
-  /** Class index per row. */
-  labels: Int32Array;
-};
+import type { HeadConfig, HeadWeights, TrainSet } from "./types";
 
 export type TrainOptions = {
   hiddenDim: number;
