@@ -1,5 +1,7 @@
 import { AppError } from "../errors";
-import { OrtScorer, type OrtScorerOptions } from "./ort-scorer";
+import { AcceleratedScorer } from "./accelerated-scorer";
+import type { OrtScorerOptions } from "./ort-scorer";
+import { dotRow, scoreAllRows, scoreMaskedRows, scoreQueryBlock } from "./score-kernels";
 import { compareScoredRows, selectTopK, type ScoredRow } from "./topk";
 
 /** One search result: the catalog row, its id and the inner product with the query. */
@@ -22,33 +24,20 @@ export type BatchRowFilter = {
   exclude?: readonly (readonly number[] | undefined)[];
 };
 
-/** What the search layer needs from an index, exact or approximate. */
-export interface VectorIndex {
-  readonly dim: number;
-  readonly count: number;
-  readonly ids: readonly string[];
-  search(query: Float32Array, k: number, filter?: RowFilter): IndexHit[];
-}
-
 // Queries scored together per chunk (bounds the score buffer to QUERY_CHUNK × count floats).
 const QUERY_CHUNK = 32;
-// Catalog rows per block in the batch kernel: sized so a block stays in a 256 KiB cache
-// while every query group streams over it.
-const BLOCK_BYTES = 256 * 1024;
 
 /**
  * Exact inner-product search over a row-major Float32 matrix. With L2-normalised
  * rows and queries the score is the cosine similarity.
  */
-export class FlatIndex implements VectorIndex {
+export class FlatIndex {
   readonly dim: number;
   readonly ids: readonly string[];
   readonly vectors: Float32Array;
   private readonly scratch: Float32Array;
   private readonly rowById: Map<string, number>;
-  private accelerating?: Promise<boolean>;
-  private scorer?: OrtScorer;
-  private released = false;
+  private readonly accelerator: AcceleratedScorer;
 
   constructor(dim: number, ids: readonly string[], vectors: Float32Array) {
     if (!Number.isInteger(dim) || dim < 1) throw new AppError("bad_request", `Invalid dimension ${dim}`);
@@ -65,6 +54,7 @@ export class FlatIndex implements VectorIndex {
     this.ids = ids;
     this.vectors = vectors;
     this.scratch = new Float32Array(ids.length);
+    this.accelerator = new AcceleratedScorer(vectors, dim);
   }
 
   get count(): number {
@@ -102,9 +92,8 @@ export class FlatIndex implements VectorIndex {
     const scores = this.scratch;
     if (mask === undefined) scoreAllRows(query, this.vectors, this.dim, scores);
     else scoreMaskedRows(query, this.vectors, this.dim, scores, mask);
-    const boost = filter.boost;
+    const boost = checkBoost(filter.boost, this.count);
     if (boost === undefined) return this.toHits(selectTopK(scores, k + exclude.length, mask), k, exclude);
-    if (boost.length !== this.count) throw new AppError("bad_request", `boost has ${boost.length} entries for ${this.count} rows`);
     for (let row = 0; row < scores.length; row++) scores[row]! += boost[row]!;
     const top = selectTopK(scores, k + exclude.length, mask);
     return this.toHits(top, k, exclude).map((hit) => ({ ...hit, score: this.score(query, hit.row) }));
@@ -116,21 +105,7 @@ export class FlatIndex implements VectorIndex {
    * must not change afterwards.
    */
   prepareAccelerated(options: OrtScorerOptions = {}): Promise<boolean> {
-    this.accelerating ??= OrtScorer.create(this.vectors, this.dim, options).then(
-      async (scorer) => {
-        if (this.released) {
-          await scorer.release();
-          return false;
-        }
-        this.scorer = scorer;
-        return true;
-      },
-      (error: unknown) => {
-        console.warn("[index] onnxruntime scorer unavailable, searching with the JavaScript kernel:", error);
-        return false;
-      },
-    );
-    return this.accelerating;
+    return this.accelerator.prepare(options);
   }
 
   /**
@@ -138,16 +113,12 @@ export class FlatIndex implements VectorIndex {
    * The session is released after `graceMs`, so searches already running on it finish.
    */
   releaseAccelerated(graceMs = 10_000): void {
-    const scorer = this.scorer;
-    this.scorer = undefined;
-    this.released = true;
-    this.accelerating ??= Promise.resolve(false);
-    if (scorer) setTimeout(() => void scorer.release().catch(() => undefined), graceMs).unref();
+    this.accelerator.release(graceMs);
   }
 
   /** Whether `searchAsync` runs on the onnxruntime scorer. */
   get accelerated(): boolean {
-    return this.scorer !== undefined;
+    return this.accelerator.current !== undefined;
   }
 
   /**
@@ -157,16 +128,13 @@ export class FlatIndex implements VectorIndex {
    * except where two scores differ by float rounding alone.
    */
   async searchAsync(query: Float32Array, k: number, filter: RowFilter = {}): Promise<IndexHit[]> {
-    const scorer = this.scorer;
+    const scorer = this.accelerator.current;
     if (!scorer) return this.search(query, k, filter);
     checkQuery(query.length, this.dim, 1);
     checkK(k);
     const mask = checkMask(filter.mask, this.count);
     const exclude = checkExclude(filter.exclude, this.count);
-    const boost = filter.boost;
-    if (boost !== undefined && boost.length !== this.count) {
-      throw new AppError("bad_request", `boost has ${boost.length} entries for ${this.count} rows`);
-    }
+    const boost = checkBoost(filter.boost, this.count);
     const bias = boost ? Float32Array.from(boost) : new Float32Array(this.count);
     if (mask) for (let row = 0; row < bias.length; row++) if (mask[row] === 0) bias[row] = -Infinity;
     const [top = []] = await scorer.topK(query, 1, k + exclude.length, bias);
@@ -228,7 +196,7 @@ export function createRowMask(count: number, keep: (row: number) => boolean): Ui
 /** Number of rows a mask lets through. */
 export function countMaskedRows(mask: Uint8Array): number {
   let n = 0;
-  for (let i = 0; i < mask.length; i++) if (u8(mask, i) !== 0) n++;
+  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) n++;
   return n;
 }
 
@@ -250,6 +218,13 @@ function checkMask(mask: Uint8Array | undefined, count: number): Uint8Array | un
   return mask;
 }
 
+function checkBoost(boost: Float32Array | undefined, count: number): Float32Array | undefined {
+  if (boost !== undefined && boost.length !== count) {
+    throw new AppError("bad_request", `boost has ${boost.length} entries for ${count} rows`);
+  }
+  return boost;
+}
+
 /** Validates excluded rows and drops duplicates (each one reserves an extra top-k slot). */
 export function checkExclude(exclude: readonly number[] | undefined, count: number): readonly number[] {
   if (exclude === undefined || exclude.length === 0) return [];
@@ -259,117 +234,4 @@ export function checkExclude(exclude: readonly number[] | undefined, count: numb
     }
   }
   return exclude.length === 1 ? exclude : [...new Set(exclude)];
-}
-
-// ---- kernels --------------------------------------------------------------
-// Every kernel accumulates each (query, row) pair in one float64 sum in index
-// order, so single, masked and batch paths give bit-identical scores. The speed
-// comes from sharing loads across pairs (one query value feeds 4 rows, or one
-// row value feeds 4 queries), not from splitting a sum.
-
-function dotRow(q: Float32Array, v: Float32Array, dim: number, row: number): number {
-  const base = row * dim;
-  let acc = 0;
-  for (let i = 0; i < dim; i++) acc += f32(q, i) * f32(v, base + i);
-  return acc;
-}
-
-function scoreFourRows(
-  q: Float32Array, v: Float32Array, dim: number, out: Float32Array,
-  r0: number, r1: number, r2: number, r3: number,
-): void {
-  const b0 = r0 * dim, b1 = r1 * dim, b2 = r2 * dim, b3 = r3 * dim;
-  let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-  for (let i = 0; i < dim; i++) {
-    const x = f32(q, i);
-    a0 += x * f32(v, b0 + i);
-    a1 += x * f32(v, b1 + i);
-    a2 += x * f32(v, b2 + i);
-    a3 += x * f32(v, b3 + i);
-  }
-  out[r0] = a0;
-  out[r1] = a1;
-  out[r2] = a2;
-  out[r3] = a3;
-}
-
-function scoreAllRows(q: Float32Array, v: Float32Array, dim: number, out: Float32Array): void {
-  const n = out.length;
-  let r = 0;
-  for (; r + 3 < n; r += 4) scoreFourRows(q, v, dim, out, r, r + 1, r + 2, r + 3);
-  for (; r < n; r++) out[r] = dotRow(q, v, dim, r);
-}
-
-/** Scores only rows the mask lets through, 4 at a time; other entries of `out` are left stale. */
-function scoreMaskedRows(q: Float32Array, v: Float32Array, dim: number, out: Float32Array, mask: Uint8Array): void {
-  const n = out.length;
-  let p0 = -1, p1 = -1, p2 = -1;
-  let pending = 0;
-  for (let r = 0; r < n; r++) {
-    if (u8(mask, r) === 0) continue;
-    if (pending === 0) p0 = r;
-    else if (pending === 1) p1 = r;
-    else if (pending === 2) p2 = r;
-    else {
-      scoreFourRows(q, v, dim, out, p0, p1, p2, r);
-      pending = 0;
-      continue;
-    }
-    pending++;
-  }
-  if (pending > 0) out[p0] = dotRow(q, v, dim, p0);
-  if (pending > 1) out[p1] = dotRow(q, v, dim, p1);
-  if (pending > 2) out[p2] = dotRow(q, v, dim, p2);
-}
-
-/** Fills out[j * n + r] = queries_j · v_r for m queries and n rows, block by block. */
-function scoreQueryBlock(
-  queries: Float32Array, m: number, v: Float32Array, dim: number, n: number, out: Float32Array,
-): void {
-  const block = Math.max(8, Math.floor(BLOCK_BYTES / (dim * 4)) & ~1);
-  for (let r0 = 0; r0 < n; r0 += block) {
-    const r1 = Math.min(n, r0 + block);
-    let j = 0;
-    for (; j + 3 < m; j += 4) scoreFourQueries(queries, j, v, dim, n, r0, r1, out);
-    for (; j < m; j++) {
-      const q = queries.subarray(j * dim, (j + 1) * dim);
-      const row = out.subarray(j * n, (j + 1) * n);
-      for (let r = r0; r < r1; r++) row[r] = dotRow(q, v, dim, r);
-    }
-  }
-}
-
-/** Queries j..j+3 against rows r0..r1-1, two rows per pass (8 independent sums). */
-function scoreFourQueries(
-  qs: Float32Array, j: number, v: Float32Array, dim: number, n: number, r0: number, r1: number, out: Float32Array,
-): void {
-  const q0 = j * dim, q1 = q0 + dim, q2 = q1 + dim, q3 = q2 + dim;
-  const o0 = j * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
-  let r = r0;
-  for (; r + 1 < r1; r += 2) {
-    const b = r * dim, c = b + dim;
-    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-    for (let i = 0; i < dim; i++) {
-      const x = f32(v, b + i), y = f32(v, c + i);
-      const e0 = f32(qs, q0 + i), e1 = f32(qs, q1 + i), e2 = f32(qs, q2 + i), e3 = f32(qs, q3 + i);
-      a0 += e0 * x; a1 += e1 * x; a2 += e2 * x; a3 += e3 * x;
-      d0 += e0 * y; d1 += e1 * y; d2 += e2 * y; d3 += e3 * y;
-    }
-    out[o0 + r] = a0; out[o1 + r] = a1; out[o2 + r] = a2; out[o3 + r] = a3;
-    out[o0 + r + 1] = d0; out[o1 + r + 1] = d1; out[o2 + r + 1] = d2; out[o3 + r + 1] = d3;
-  }
-  if (r < r1) {
-    for (let t = 0; t < 4; t++) {
-      const q = qs.subarray((j + t) * dim, (j + t + 1) * dim);
-      out[(j + t) * n + r] = dotRow(q, v, dim, r);
-    }
-  }
-}
-
-// Typed element reads for hot loops (bounds are guaranteed by the callers).
-function f32(a: Float32Array, i: number): number {
-  return a[i] as number;
-}
-function u8(a: Uint8Array, i: number): number {
-  return a[i] as number;
 }

@@ -4,7 +4,7 @@ import hnswlib from "hnswlib-node";
 import { z } from "zod";
 import { AppError } from "../errors";
 import { readJson, syncDir, writeJsonAtomic } from "../fs/atomic";
-import { checkExclude, countMaskedRows, type FlatIndex, type IndexHit, type RowFilter, type VectorIndex } from "./flat-index";
+import { checkExclude, countMaskedRows, type FlatIndex, type IndexHit, type RowFilter } from "./flat-index";
 import { compareScoredRows, type ScoredRow } from "./topk";
 
 // hnswlib-node is CommonJS with `module.exports = addon`, so only the default import works from ESM.
@@ -42,7 +42,7 @@ const hnswFileSchema = z.object({
  * a FlatIndex. Labels in the graph are row numbers; hits are rescored exactly on
  * the flat vectors so scores and tie order match FlatIndex.search.
  */
-export class HnswIndex implements VectorIndex {
+export class HnswIndex {
   readonly flat: FlatIndex;
   private readonly graph: Graph;
   private readonly settings: HnswParams;

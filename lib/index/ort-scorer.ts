@@ -9,6 +9,20 @@ export type OrtScorerOptions = {
   threads?: number;
 };
 
+/** An onnxruntime session over a fixed matrix of `count` rows × `dim`, released by its owner. */
+abstract class RowsSession {
+  protected constructor(
+    protected readonly session: ort.InferenceSession,
+    readonly count: number,
+    readonly dim: number,
+  ) {}
+
+  /** Frees the session and its copy of the rows. */
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
 /**
  * Exact top-k over a fixed row-major matrix with onnxruntime's CPU kernels:
  * `TopK(Gemm(queries, rowsᵀ) + bias)`. The matrix is baked into the graph as an
@@ -17,12 +31,7 @@ export type OrtScorerOptions = {
  * and GEMM are several times faster than the JavaScript kernel (docs/performance.md).
  * The rows must not change afterwards: build a new scorer for new rows.
  */
-export class OrtScorer {
-  private constructor(
-    private readonly session: ort.InferenceSession,
-    readonly count: number,
-    readonly dim: number,
-  ) {}
+export class OrtScorer extends RowsSession {
 
   /** Builds the scoring graph over `vectors` (count × dim) and opens its session. */
   static async create(vectors: Float32Array, dim: number, options: OrtScorerOptions = {}): Promise<OrtScorer> {
@@ -68,10 +77,6 @@ export class OrtScorer {
     }
     return results;
   }
-
-  async release(): Promise<void> {
-    await this.session.release();
-  }
 }
 
 /**
@@ -79,12 +84,7 @@ export class OrtScorer {
  * onnxruntime GEMM (`queries · rowsᵀ`): for offline work that needs whole score
  * vectors (the evaluation re-ranks them several ways), not for serving.
  */
-export class OrtScoreMatrix {
-  private constructor(
-    private readonly session: ort.InferenceSession,
-    readonly count: number,
-    readonly dim: number,
-  ) {}
+export class OrtScoreMatrix extends RowsSession {
 
   static async create(vectors: Float32Array, dim: number, options: OrtScorerOptions = {}): Promise<OrtScoreMatrix> {
     const { graph, count } = rowsGraph(vectors, dim);
@@ -98,10 +98,6 @@ export class OrtScoreMatrix {
     if (queries.length !== nq * this.dim) throw new AppError("internal", "OrtScoreMatrix.scores: queries have the wrong size");
     const out = await this.session.run({ queries: new ort.Tensor("float32", queries, [nq, this.dim]) });
     return out.scores!.data as Float32Array;
-  }
-
-  async release(): Promise<void> {
-    await this.session.release();
   }
 }
 
