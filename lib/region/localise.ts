@@ -102,7 +102,7 @@ export function localiseProduct(rgb: Uint8Array, width: number, height: number, 
   const floor = (3 / DISTANCE_CAP) * (1 - CENTRE_WEIGHT);
   const threshold = Math.max(thresholdOtsu(score, 0, 1), floor);
   let fg = Uint8Array.from(score, (s) => (s > threshold ? 1 : 0));
-  let ratio = Float32Array.from(score, (s) => (s - threshold) * DISTANCE_CAP);
+  let ratio: Float32Array = Float32Array.from(score, (s) => (s - threshold) * DISTANCE_CAP);
 
   for (let round = 0; round < REFINE_ROUNDS; round++) {
     const fgIdx = sampleIndices((p) => fg[p] === 1, pixels);
