@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import sharp from "sharp";
 import { z } from "zod";
 import { AppError } from "../errors";
+import { acceptImage, type AcceptedImage } from "../image/accept";
 import { parseStylesCsv, toCatalogFields, type CsvRow } from "./csv";
 import { readImageEntries, type ImageEntry, type ImageSourceIssue } from "./image-source";
 import {
@@ -19,7 +19,7 @@ import {
 } from "./ingest-report";
 import { defaultFractions, splitStratified } from "./split";
 import { publishCatalog, storeImage } from "./store";
-import type { CatalogItem, CatalogManifest } from "./types";
+import { toCatalogImageExt, type CatalogItem, type CatalogManifest } from "./types";
 
 export { formatIngestReport, type IngestReport } from "./ingest-report";
 
@@ -68,7 +68,6 @@ type Decoded = {
 };
 
 const progressEvery = 250;
-const fullDecodeMaxPixels = 4_000_000;
 
 /**
  * Builds a catalog from a CSV and an image source: validates and decodes every image,
@@ -257,47 +256,29 @@ function buildItems(rows: CsvRow[], decoded: Map<string, Decoded>, opts: ParsedO
   return { items, labels };
 }
 
-const magic: Array<{ ext: CatalogItem["imageExt"]; test: (b: Buffer) => boolean }> = [
-  { ext: "jpg", test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { ext: "png", test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-  { ext: "gif", test: (b) => b.subarray(0, 6).toString("latin1") === "GIF87a" || b.subarray(0, 6).toString("latin1") === "GIF89a" },
-  { ext: "webp", test: (b) => b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP" },
-];
-const sharpFormats: Record<string, CatalogItem["imageExt"]> = { jpeg: "jpg", png: "png", gif: "gif", webp: "webp" };
-
-/**
- * Identifies, measures and fully decodes one image. The format is sniffed before sharp
- * sees the bytes, so only the four served formats ever reach a decoder.
- */
+/** Accepts, measures and fully decodes one image; a refusal becomes the reason it is reported unreadable. */
 async function inspectImage(entry: ImageEntry, maxPixels: number): Promise<Decoded | { reason: string }> {
-  const ext = magic.find((m) => m.test(entry.bytes))?.ext;
-  if (!ext) return { reason: "not a JPEG, PNG, GIF or WebP image" };
+  let image: AcceptedImage;
   try {
-    const image = sharp(entry.bytes, { limitInputPixels: maxPixels, failOn: "error" });
-    const meta = await image.metadata();
-    if (sharpFormats[meta.format ?? ""] !== ext || !meta.width || !meta.height) {
-      return { reason: `unexpected content (${meta.format ?? "unknown"} ${meta.width}x${meta.height})` };
-    }
-    // metadata() reads headers only; a truncated or corrupt body shows when decoding.
-    // A raw decode is the cheapest full decode for catalog-sized photos; stats() streams
-    // and so keeps memory flat for the rare huge one.
-    if (meta.width * meta.height <= fullDecodeMaxPixels) await image.raw().toBuffer();
-    else await image.stats();
-    const named = path.extname(entry.name).slice(1).toLowerCase();
-    return {
-      id: entry.id,
-      imageHash: createHash("sha256").update(entry.bytes).digest("hex"),
-      imageExt: ext,
-      width: meta.width,
-      height: meta.height,
-      greyscale: meta.channels <= 2 || meta.space === "b-w" || meta.space === "grey16",
-      cmyk: meta.space === "cmyk",
-      alpha: meta.hasAlpha,
-      extensionMismatch: (named === "jpeg" ? "jpg" : named) !== ext,
-    };
+    image = await acceptImage(entry.bytes, "catalog", { maxPixels, verifyPixels: true });
   } catch (error) {
-    return { reason: `cannot decode: ${(error as Error).message}` };
+    if (!(error instanceof AppError)) throw error;
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
+    return { reason: `${error.message}${cause}` };
   }
+  const ext = toCatalogImageExt(image.format);
+  const named = path.extname(entry.name).slice(1).toLowerCase();
+  return {
+    id: entry.id,
+    imageHash: createHash("sha256").update(entry.bytes).digest("hex"),
+    imageExt: ext,
+    width: image.width,
+    height: image.height,
+    greyscale: image.channels <= 2 || image.space === "b-w" || image.space === "grey16",
+    cmyk: image.space === "cmyk",
+    alpha: image.hasAlpha,
+    extensionMismatch: (named === "jpeg" ? "jpg" : named) !== ext,
+  };
 }
 
 function pick(decoded: Map<string, Decoded>, test: (d: Decoded) => boolean, detail?: (d: Decoded) => string) {

@@ -28,6 +28,15 @@ export const catalogItemSchema = z.object({
 });
 export type CatalogItem = z.infer<typeof catalogItemSchema>;
 
+const catalogImageExts: Readonly<Record<string, CatalogItem["imageExt"]>> = { jpeg: "jpg", png: "png", gif: "gif", webp: "webp" };
+
+/** The extension a catalog photo is stored under, from the format acceptImage(…, "catalog") accepted. */
+export function toCatalogImageExt(format: string): CatalogItem["imageExt"] {
+  const ext = catalogImageExts[format];
+  if (!ext) throw new Error(`No catalog extension for ${format}: the catalog image rule and this table disagree`);
+  return ext;
+}
+
 /** `<catalogDir>/catalog.json`: what was built, from what, and what the ingest saw. */
 export const catalogManifestSchema = z.object({
   version: z.literal(1),

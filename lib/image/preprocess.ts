@@ -1,6 +1,6 @@
-import { AppError } from "../errors";
 import type { PreprocessConfig } from "../model/manifest";
-import { inspectImage, openImage, type DecodeLimits } from "./decode";
+import { acceptImage, toCorruptImageError } from "./accept";
+import { openImage, type DecodeLimits } from "./decode";
 
 /**
  * Decodes an image and lays it out as the model expects: sRGB on a flat
@@ -22,7 +22,7 @@ export async function toModelPixels(
   config: PreprocessConfig,
   limits: DecodeLimits,
 ): Promise<Uint8Array> {
-  await inspectImage(bytes, limits);
+  await acceptImage(bytes, "query", limits);
   const [r, g, b] = config.background;
   const background = { r, g, b, alpha: 1 };
   try {
@@ -44,7 +44,7 @@ export async function toModelPixels(
     }
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   } catch (error) {
-    throw new AppError("unprocessable_image", "The image is corrupt or truncated", { cause: error });
+    throw toCorruptImageError(error);
   }
 }
 

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { storeImage } from "../catalog/store";
-import type { CatalogItem } from "../catalog/types";
+import { toCatalogImageExt, type CatalogItem } from "../catalog/types";
 import { AppError } from "../errors";
-import { inspectImage } from "../image/decode";
+import { acceptImage } from "../image/accept";
 import { DEFAULT_DUPLICATE_COSINE } from "../search/collapse";
 import type { SearchService } from "../search/types";
 import type { ItemPatch, NewItemFields } from "./item-fields";
@@ -34,8 +34,6 @@ export type AddResult = {
   duplicates: NearDuplicate[];
 };
 
-const storableExt: Record<string, CatalogItem["imageExt"]> = { jpeg: "jpg", png: "png", webp: "webp", gif: "gif" };
-
 /**
  * Adds one product: checks the photo, embeds it with the served model, reports
  * near-duplicates, stores the photo content-addressed, then writes the record and
@@ -43,9 +41,8 @@ const storableExt: Record<string, CatalogItem["imageExt"]> = { jpeg: "jpg", png:
  */
 export async function addItem(ctx: EditorContext, photo: Uint8Array, fields: NewItemFields, options: AddOptions = {}): Promise<AddResult> {
   const { service } = ctx;
-  const info = await inspectImage(photo, { maxPixels: ctx.maxPixels });
-  const imageExt = storableExt[info.format];
-  if (!imageExt) throw new AppError("unsupported_media_type", `Catalog photos must be JPEG, PNG, WebP or GIF (got ${info.format})`);
+  const info = await acceptImage(photo, "catalog", { maxPixels: ctx.maxPixels });
+  const imageExt = toCatalogImageExt(info.format);
   const imageHash = createHash("sha256").update(photo).digest("hex");
   const labelColumn = (service.model.classifier?.labelColumn ?? "articleType") as keyof NewItemFields;
   const item: CatalogItem = {

@@ -1,6 +1,7 @@
 import sharp, { type OutputInfo } from "sharp";
 import { AppError } from "../errors";
-import { inspectImage, openImage, type DecodeLimits } from "../image/decode";
+import { acceptImage, toCorruptImageError } from "../image/accept";
+import { openImage, type DecodeLimits } from "../image/decode";
 
 /** What a shared query photo is reduced to; see docs/decisions/0003-shareable-urls.md. */
 export const queryImageSpec = {
@@ -19,10 +20,10 @@ type RawImage = { data: Buffer; info: OutputInfo };
  * EXIF-oriented, flattened on white, fit inside the largest side that, at the
  * best quality that fits, stays within maxBytes (never enlarged). The upload is
  * decoded once; the ladder re-encodes the small result. Bad input is the
- * AppError of lib/image/decode: 415 not an image, 413 too many pixels, 422 corrupt.
+ * AppError of lib/image/accept: 415 not an image, 413 too many pixels, 422 corrupt.
  */
 export async function toQueryImage(input: Uint8Array, limits: DecodeLimits): Promise<QueryImage> {
-  await inspectImage(input, limits);
+  await acceptImage(input, "query", limits);
   const [largest, ...smaller] = queryImageSpec.sides;
   let raw = await decodeFitted(input, largest, limits);
   let encoded: QueryImage | undefined;
@@ -47,7 +48,7 @@ async function decodeFitted(input: Uint8Array, side: number, limits: DecodeLimit
       .raw()
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new AppError("unprocessable_image", "The image is corrupt or incomplete and cannot be read.", { cause: error });
+    throw toCorruptImageError(error);
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "../errors";
+import { acceptImageSignature } from "../image/accept";
 
 /** Decoded bytes a shared query may carry; the encoder aims well below this. */
 export const MAX_QUERY_BYTES = 8 * 1024;
@@ -30,20 +31,20 @@ export function decodeQueryParam(q: unknown): Uint8Array {
   // base64url strings of length 4n+1 cannot come from any byte string.
   if (parsed.data.length % 4 === 1) throw new AppError("bad_request", damaged);
   const bytes = new Uint8Array(Buffer.from(parsed.data, "base64url"));
-  if (!isWebp(bytes) && !isJpeg(bytes)) throw new AppError("bad_request", damaged);
+  sharedQueryFormat(bytes);
   return bytes;
 }
 
 /** The MIME type of query bytes that passed decodeQueryParam. */
 export function queryImageType(bytes: Uint8Array): "image/webp" | "image/jpeg" {
-  return isWebp(bytes) ? "image/webp" : "image/jpeg";
+  return sharedQueryFormat(bytes) === "webp" ? "image/webp" : "image/jpeg";
 }
 
-function isWebp(b: Uint8Array): boolean {
-  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
-  return b.length > 12 && ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP";
-}
-
-function isJpeg(b: Uint8Array): boolean {
-  return b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+/** To the reader of a link, bytes of a format a shared query cannot have mean a damaged link. */
+function sharedQueryFormat(bytes: Uint8Array) {
+  try {
+    return acceptImageSignature(bytes, "sharedQuery");
+  } catch (error) {
+    throw new AppError("bad_request", damaged, { cause: error });
+  }
 }
