@@ -6,8 +6,7 @@
  *   npm run bench:soak -- [--minutes 10] [--catalog data/catalog] [--connections 4]
  *                          [--sample-seconds 5] [--bad-every 20] [--out bench/results/soak.json] [--rebuild]
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, promises as fs, readdirSync, readFileSync } from "node:fs";
+import { promises as fs, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import { z } from "zod";
@@ -16,7 +15,7 @@ import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
 import { writeJsonAtomic } from "../lib/fs/atomic";
 import { IMAGE_FIELD } from "../lib/server/upload";
-import { freePort } from "./lib/next-server";
+import { buildNext, firstAnsweredSearch, multipartBody, startNext } from "./lib/next-server";
 
 const DIST_DIR = ".next-soak";
 const BOUNDARY = "----vps-soak-boundary";
@@ -33,45 +32,6 @@ const optionsSchema = z.object({
 });
 
 type RssSample = { t: number; rssMb: number; processes: number };
-
-function nextBin(): string {
-  return path.resolve("node_modules/.bin/next");
-}
-
-function multipart(bytes: Uint8Array, filename: string): Buffer {
-  return Buffer.concat([
-    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${IMAGE_FIELD}"; filename="${filename}"\r\nContent-Type: image/jpeg\r\n\r\n`),
-    Buffer.from(bytes),
-    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
-  ]);
-}
-
-/** `next build` into DIST_DIR unless one is there; restores the files next build may rewrite. */
-async function ensureBuild(rebuild: boolean): Promise<number> {
-  if (!rebuild && existsSync(path.join(DIST_DIR, "BUILD_ID"))) return 0;
-  const guarded = ["tsconfig.json", "next-env.d.ts"];
-  const saved = await Promise.all(guarded.map((f) => fs.readFile(f, "utf8").catch(() => undefined)));
-  const t0 = performance.now();
-  try {
-    await waitExit(spawn(nextBin(), ["build"], {
-        env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_SKIP_TYPECHECK: "1" },
-        stdio: ["ignore", "inherit", "inherit"],
-      }), "next build");
-  } finally {
-    for (const [i, file] of guarded.entries()) {
-      const before = saved[i];
-      if (before !== undefined && (await fs.readFile(file, "utf8").catch(() => undefined)) !== before) await fs.writeFile(file, before);
-    }
-  }
-  return (performance.now() - t0) / 1000;
-}
-
-function waitExit(child: ChildProcess, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${what} exited ${code}`))));
-  });
-}
 
 /** RSS of a process and all its descendants, from /proc (next start may fork workers). */
 function treeRssMb(root: number): { rssMb: number; processes: number } {
@@ -113,22 +73,6 @@ function slope(points: readonly { x: number; y: number }[]): number | null {
   return sxx === 0 ? null : sxy / sxx;
 }
 
-async function waitReady(url: string, body: Buffer, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${url}/api/search?k=10`, { method: "POST", body: new Uint8Array(body), headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` } });
-      await res.arrayBuffer();
-      if (res.ok) return;
-      if (res.status !== 503) throw new Error(`warm-up search answered ${res.status}`);
-    } catch (error) {
-      if (!(error instanceof TypeError)) throw error; // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error("the server never answered a search");
-}
-
 await runCli(async () => {
   const { options } = parseCliArgs(process.argv.slice(2), optionsSchema);
   const config = loadConfig();
@@ -139,25 +83,26 @@ await runCli(async () => {
   const step = Math.max(1, Math.floor(items.length / options.photos));
   const chosen = items.filter((_, i) => i % step === 0).slice(0, options.photos);
   const photos = await Promise.all(chosen.map(async (item) => new Uint8Array(await fs.readFile(imagePathFor(catalogDir, item)))));
-  const good = photos.map((bytes, i) => multipart(bytes, `photo-${i}.jpg`));
-  const bad = photos.slice(0, 8).map((bytes, i) => multipart(bytes.subarray(0, Math.floor(bytes.length / 2)), `cut-${i}.jpg`));
+  const toBody = (bytes: Uint8Array, filename: string) => multipartBody(IMAGE_FIELD, filename, bytes, BOUNDARY);
+  const good = photos.map((bytes, i) => toBody(bytes, `photo-${i}.jpg`));
+  const bad = photos.slice(0, 8).map((bytes, i) => toBody(bytes.subarray(0, Math.floor(bytes.length / 2)), `cut-${i}.jpg`));
 
-  const buildSeconds = await ensureBuild(options.rebuild);
-  console.log(`soak: ${buildSeconds > 0 ? `built ${DIST_DIR} in ${buildSeconds.toFixed(0)} s` : `reusing ${DIST_DIR}`}`);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const server = spawn(nextBin(), ["start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, CATALOG_DIR: catalogDir },
-    stdio: ["ignore", "ignore", "inherit"],
+  // The working tree, not a committed export: others' half-done edits must not fail its type check.
+  const build = await buildNext(process.cwd(), (m) => console.log(`soak: ${m}`), options.rebuild ? 0 : Infinity, {
+    distDir: DIST_DIR,
+    env: { NEXT_SKIP_TYPECHECK: "1" },
   });
-  const serverExit = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+  console.log(`soak: ${build.reused ? `reusing ${DIST_DIR}` : `built ${DIST_DIR} in ${build.seconds.toFixed(0)} s`}`);
+  const next = await startNext(process.cwd(), { CATALOG_DIR: catalogDir }, DIST_DIR);
+  const { url, child: server } = next;
+  const waitReady = (body: Buffer) => firstAnsweredSearch(url, body, BOUNDARY, 0, 180_000);
   const samples: RssSample[] = [];
   const started = Date.now();
   const sample = () => samples.push({ t: (Date.now() - started) / 1000, ...treeRssMb(server.pid!) });
   let timer: NodeJS.Timeout | undefined;
   try {
-    await waitReady(url, good[0]!);
-    for (const body of good.slice(0, 8)) await waitReady(url, body);
+    await waitReady(good[0]!);
+    for (const body of good.slice(0, 8)) await waitReady(body);
     sample();
     console.log(`soak: ${url} ready (${items.length} items); ${options.minutes} min at c=${options.connections}`);
     timer = setInterval(sample, options.sampleSeconds * 1000);
@@ -230,9 +175,6 @@ await runCli(async () => {
     );
   } finally {
     clearInterval(timer);
-    if (server.exitCode === null) server.kill("SIGTERM");
-    const kill = setTimeout(() => server.exitCode === null && server.kill("SIGKILL"), 10_000);
-    await serverExit;
-    clearTimeout(kill);
+    await next.stop();
   }
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { freePort, multipartBody } from "./next-server";
+import { multipartBody } from "./next-server";
 
 describe("bench HTTP helpers", () => {
   it("builds a multipart body that a standard parser reads back byte for byte", async () => {
@@ -13,11 +13,5 @@ describe("bench HTTP helpers", () => {
     const file = form.get("image");
     expect(file).toBeInstanceOf(File);
     expect(new Uint8Array(await (file as File).arrayBuffer())).toEqual(bytes);
-  });
-
-  it("finds a free loopback port", async () => {
-    const port = await freePort();
-    expect(port).toBeGreaterThan(0);
-    expect(port).toBeLessThan(65536);
   });
 });

@@ -1,26 +1,14 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, promises as fs } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { findFreePort } from "../../lib/net/free-port";
 
 const run = promisify(execFile);
 
 /** This benchmark's own Next build folder, so it never touches another build. */
 export const BENCH_DIST_DIR = ".next-bench";
-
-/** A free TCP port on the loopback interface. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function nextBin(appDir: string): string {
   return path.join(appDir, "node_modules/.bin/next");
@@ -57,23 +45,36 @@ export function appEnv(config: { CATALOG_DIR: string; MODELS_DIR: string; CACHE_
   return { CATALOG_DIR: config.CATALOG_DIR, MODELS_DIR: config.MODELS_DIR, CACHE_DIR: config.CACHE_DIR };
 }
 
+export type NextBuildOptions = {
+  /** The build folder (NEXT_DIST_DIR), relative to the app; BENCH_DIST_DIR by default. */
+  distDir?: string;
+  /** Extra environment for next build (e.g. NEXT_SKIP_TYPECHECK for a tree others are editing). */
+  env?: Record<string, string>;
+};
+
 /**
- * `next build` into BENCH_DIST_DIR, unless a build younger than `maxAgeMinutes` exists.
+ * `next build` into the build folder, unless a build younger than `maxAgeMinutes` exists.
  * next build may rewrite tsconfig.json and next-env.d.ts; they are restored afterwards.
  */
-export async function buildNext(appDir: string, log: (m: string) => void, maxAgeMinutes: number): Promise<{ seconds: number; reused: boolean; builtAt: string }> {
-  const stamp = path.join(appDir, BENCH_DIST_DIR, "BUILD_ID");
+export async function buildNext(
+  appDir: string,
+  log: (m: string) => void,
+  maxAgeMinutes: number,
+  options: NextBuildOptions = {},
+): Promise<{ seconds: number; reused: boolean; builtAt: string }> {
+  const distDir = options.distDir ?? BENCH_DIST_DIR;
+  const stamp = path.join(appDir, distDir, "BUILD_ID");
   if (existsSync(stamp)) {
     const { mtime } = await fs.stat(stamp);
     if (Date.now() - mtime.getTime() < maxAgeMinutes * 60_000) return { seconds: 0, reused: true, builtAt: mtime.toISOString() };
   }
   const guarded = ["tsconfig.json", "next-env.d.ts"].map((f) => path.join(appDir, f));
   const saved = await Promise.all(guarded.map((f) => fs.readFile(f, "utf8").catch(() => undefined)));
-  log(`next build → ${BENCH_DIST_DIR} (a few minutes on 2 busy cores)`);
+  log(`next build → ${distDir} (a few minutes on 2 busy cores)`);
   const t0 = performance.now();
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(nextBin(appDir), ["build"], { cwd: appDir, env: { ...process.env, NEXT_DIST_DIR: BENCH_DIST_DIR }, stdio: ["ignore", "inherit", "inherit"] });
+      const child = spawn(nextBin(appDir), ["build"], { cwd: appDir, env: { ...process.env, ...options.env, NEXT_DIST_DIR: distDir }, stdio: ["ignore", "inherit", "inherit"] });
       child.once("error", reject);
       child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited ${code}`))));
     });
@@ -88,13 +89,13 @@ export async function buildNext(appDir: string, log: (m: string) => void, maxAge
 
 export type NextServer = { url: string; child: ChildProcess; startedAt: number; stop: () => Promise<void> };
 
-/** Spawns `next start` in `appDir` on a free loopback port; `startedAt` is performance.now() at spawn. */
-export async function startNext(appDir: string, env: Record<string, string> = {}): Promise<NextServer> {
-  const port = await freePort();
+/** Spawns `next start` of `distDir` in `appDir` on a free loopback port; `startedAt` is performance.now() at spawn. */
+export async function startNext(appDir: string, env: Record<string, string> = {}, distDir = BENCH_DIST_DIR): Promise<NextServer> {
+  const port = await findFreePort();
   const startedAt = performance.now();
   const child = spawn(nextBin(appDir), ["start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: appDir,
-    env: { ...process.env, NEXT_DIST_DIR: BENCH_DIST_DIR, ...env },
+    env: { ...process.env, NEXT_DIST_DIR: distDir, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

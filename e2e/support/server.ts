@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import path from "node:path";
 import { hasCatalogSync } from "../../lib/catalog/store";
+import { findFreePort } from "../../lib/net/free-port";
 
 export type RunningServer = { baseUrl: string; stop: () => Promise<void> };
 
@@ -11,17 +11,6 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 
 /** The catalog the e2e tests and screenshots are served from. */
 export const e2eCatalogDir = process.env.CATALOG_DIR ?? "data/catalog-small";
-
-/** A port nobody listens on right now. */
-export async function findFreePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  if (!address || typeof address === "string") throw new Error("Could not pick a free port");
-  return address.port;
-}
 
 /**
  * Starts `next start` (a production build must exist) on a free port serving

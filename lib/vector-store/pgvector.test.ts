@@ -4,7 +4,6 @@
  * (FlatIndex) on a real catalog's served vectors: data/catalog-small by default,
  * or PGVECTOR_PARITY_CATALOG=data/catalog for the 40K measurement in docs/pgvector.md.
  */
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { indexPathFor } from "../catalog/index-path";
 import { readCatalog } from "../catalog/store";
@@ -14,6 +13,7 @@ import { AppError } from "../errors";
 import { createRowMask, type FlatIndex } from "../index/flat-index";
 import { loadFlatIndex } from "../index/index-file";
 import { resolveServedModel } from "../model/manifest";
+import { findFreePort } from "../net/free-port";
 import { createRng } from "../random";
 import { startPgliteServer, type PgliteServer } from "../../tests/helpers/pglite-server";
 import { createVectorStore } from "./create-store";
@@ -236,7 +236,7 @@ describe("pgvector store: writes and errors", () => {
   });
 
   it("answers not_ready when the database is unreachable", async () => {
-    const port = await closedPort();
+    const port = await findFreePort();
     const t0 = performance.now();
     const error = await PgVectorStore.open({ connectionString: `postgres://u:secret@127.0.0.1:${port}/db`, modelId, dim: 4, connectTimeoutMs: 2000 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "not_ready", message: expect.stringContaining(`127.0.0.1:${port}/db`) });
@@ -268,13 +268,4 @@ describe("createVectorStore", () => {
 
 function env(vars: Record<string, string>): NodeJS.ProcessEnv {
   return vars as NodeJS.ProcessEnv;
-}
-
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
