@@ -97,7 +97,7 @@ function concat(parts: Float32Array[]): Float32Array {
 function subsetPAt5(embeddings: Float32Array, dim: number, labels: readonly string[]): number {
   const index = new FlatIndex(dim, labels.map((_, i) => String(i)), embeddings);
   const hits = index.searchBatch(embeddings, labels.length, 5, { exclude: labels.map((_, i) => [i]) });
-  return hits.reduce((s, list, q) => s + computePrecisionAtK(list.map((h) => labels[h.row]!), labels[q]!, 5), 0) / labels.length;
+  return hits.reduce((s, list, q) => s + computePrecisionAtK(list.map((h) => labels[h.row] === labels[q]), 5), 0) / labels.length;
 }
 
 export const embedBench: Bench = {

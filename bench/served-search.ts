@@ -69,7 +69,7 @@ export const servedSearchBench: Bench = {
     }
     const oursMs = median(searchMs.map(median));
     const labelOf = (row: number) => items[row]!.label;
-    const pAt5 = (lists: string[][]) => lists.reduce((s, list, q) => s + computePrecisionAtK(list, labelOf(rows[q]!), 5), 0) / lists.length;
+    const pAt5 = (lists: string[][]) => lists.reduce((s, list, q) => s + computePrecisionAtK(list.map((label) => label === labelOf(rows[q]!)), 5), 0) / lists.length;
     const oursP5 = pAt5(ourLists);
 
     const faiss = await ensureFaiss();

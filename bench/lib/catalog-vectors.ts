@@ -5,7 +5,7 @@ import type { Config } from "../../lib/config";
 import type { FlatIndex } from "../../lib/index/flat-index";
 import { loadFlatIndex } from "../../lib/index/index-file";
 import { resolveServedModel, type ModelManifest } from "../../lib/model/manifest";
-import { resolveBackbone } from "../../lib/pipeline/build-catalog";
+import { resolveBackbone } from "../../lib/pipeline/item-features";
 import { createRng, shuffleInPlace } from "../../lib/random";
 
 export type CatalogVectors = {

@@ -10,44 +10,45 @@ import {
 
 // Relevant ("s" for shirt) at ranks 1 and 3 of the top 5.
 const ranked = ["s", "x", "s", "y", "z", "s", "s", "x", "x", "x", "s"];
+const is = (labels: readonly string[], label: string) => labels.map((l) => l === label);
 
 describe("per-query metrics", () => {
   it("precision@K counts relevant results in the top K over K", () => {
-    expect(computePrecisionAtK(ranked, "s", 1)).toBe(1);
-    expect(computePrecisionAtK(ranked, "s", 5)).toBe(2 / 5);
-    expect(computePrecisionAtK(ranked, "s", 10)).toBe(4 / 10);
+    expect(computePrecisionAtK(is(ranked, "s"), 1)).toBe(1);
+    expect(computePrecisionAtK(is(ranked, "s"), 5)).toBe(2 / 5);
+    expect(computePrecisionAtK(is(ranked, "s"), 10)).toBe(4 / 10);
     // A short list counts missing places as misses.
-    expect(computePrecisionAtK(["s", "s"], "s", 5)).toBe(2 / 5);
+    expect(computePrecisionAtK(is(["s", "s"], "s"), 5)).toBe(2 / 5);
   });
 
   it("reciprocal rank uses the first relevant result anywhere in the list", () => {
-    expect(computeReciprocalRank(ranked, "s")).toBe(1);
-    expect(computeReciprocalRank(ranked, "z")).toBe(1 / 5);
-    expect(computeReciprocalRank(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "q"], "q")).toBe(1 / 12);
-    expect(computeReciprocalRank(ranked, "missing")).toBe(0);
+    expect(computeReciprocalRank(is(ranked, "s"))).toBe(1);
+    expect(computeReciprocalRank(is(ranked, "z"))).toBe(1 / 5);
+    expect(computeReciprocalRank(is(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "q"], "q"))).toBe(1 / 12);
+    expect(computeReciprocalRank(is(ranked, "missing"))).toBe(0);
   });
 
   it("AP@K averages the precision at each relevant rank within the top K", () => {
-    expect(computeAveragePrecisionAtK(ranked, "s", 5)).toBeCloseTo((1 / 1 + 2 / 3) / 2, 12);
+    expect(computeAveragePrecisionAtK(is(ranked, "s"), 5)).toBeCloseTo((1 / 1 + 2 / 3) / 2, 12);
     // Top 10 has relevant at ranks 1, 3, 6, 7.
-    expect(computeAveragePrecisionAtK(ranked, "s", 10)).toBeCloseTo((1 + 2 / 3 + 3 / 6 + 4 / 7) / 4, 12);
-    expect(computeAveragePrecisionAtK(["x", "s"], "s", 5)).toBe(1 / 2);
-    expect(computeAveragePrecisionAtK(ranked, "missing", 10)).toBe(0);
-    expect(computeAveragePrecisionAtK(["x", "x", "s"], "s", 2)).toBe(0);
+    expect(computeAveragePrecisionAtK(is(ranked, "s"), 10)).toBeCloseTo((1 + 2 / 3 + 3 / 6 + 4 / 7) / 4, 12);
+    expect(computeAveragePrecisionAtK(is(["x", "s"], "s"), 5)).toBe(1 / 2);
+    expect(computeAveragePrecisionAtK(is(ranked, "missing"), 10)).toBe(0);
+    expect(computeAveragePrecisionAtK(is(["x", "x", "s"], "s"), 2)).toBe(0);
   });
 
   it("rejects a non-positive K", () => {
-    expect(() => computePrecisionAtK(ranked, "s", 0)).toThrow(/k must be/);
-    expect(() => computeAveragePrecisionAtK(ranked, "s", -1)).toThrow(/k must be/);
+    expect(() => computePrecisionAtK(is(ranked, "s"), 0)).toThrow(/k must be/);
+    expect(() => computeAveragePrecisionAtK(is(ranked, "s"), -1)).toThrow(/k must be/);
   });
 });
 
 describe("evaluateRetrieval", () => {
   it("aggregates hand-checked values overall and per label", () => {
     const result = evaluateRetrieval([
-      { label: "shirt", results: ["shirt", "x", "shirt", "y", "z"] }, // P@1 1, P@5 .4, RR 1, AP@10 (1+2/3)/2
-      { label: "shirt", results: ["x", "shirt", "x", "x", "x"] }, // P@1 0, P@5 .2, RR 1/2, AP@10 1/2
-      { label: "bag", results: ["x", "y"] }, // all 0
+      { label: "shirt", relevant: is(["shirt", "x", "shirt", "y", "z"], "shirt") }, // P@1 1, P@5 .4, RR 1, AP@10 (1+2/3)/2
+      { label: "shirt", relevant: is(["x", "shirt", "x", "x", "x"], "shirt") }, // P@1 0, P@5 .2, RR 1/2, AP@10 1/2
+      { label: "bag", relevant: is(["x", "y"], "bag") }, // all 0
     ]);
     expect(result.overall.queries).toBe(3);
     expect(result.overall.pAt1).toBeCloseTo(1 / 3, 12);

@@ -1,9 +1,9 @@
 import { AppError } from "../errors";
 
 /**
- * The reference retrieval protocol. Each query comes with the labels of its
- * ranked results (the query item already excluded) and its own label; a result
- * is relevant when its label equals the query's.
+ * Retrieval metrics over ranked lists. Each query comes with one relevance flag
+ * per ranked result (the query item already excluded; what counts as relevant is
+ * the protocol's choice, see relevance.ts) and the label it is reported under.
  *
  * - P@K: relevant results in the top K divided by K (a list shorter than K counts
  *   the missing places as not relevant).
@@ -15,10 +15,10 @@ import { AppError } from "../errors";
  */
 
 export type RankedQuery = {
-  /** The query's label. */
+  /** The query's label: per-label results are grouped by it. */
   label: string;
-  /** Labels of the ranked results, best first, without the query itself. */
-  results: readonly string[];
+  /** Whether each ranked result is relevant to the query, best first, without the query itself. */
+  relevant: readonly boolean[];
 };
 
 export type RetrievalMetrics = {
@@ -51,29 +51,29 @@ export type LatencySummary = {
   max: number;
 };
 
-/** Fraction of the top k results that carry `label`. */
-export function computePrecisionAtK(results: readonly string[], label: string, k: number): number {
+/** Fraction of the top k results that are relevant. */
+export function computePrecisionAtK(relevant: readonly boolean[], k: number): number {
   checkK(k);
   let hits = 0;
-  const end = Math.min(k, results.length);
-  for (let i = 0; i < end; i++) if (results[i] === label) hits++;
+  const end = Math.min(k, relevant.length);
+  for (let i = 0; i < end; i++) if (relevant[i]) hits++;
   return hits / k;
 }
 
-/** 1 / rank of the first result carrying `label`, 0 when none does. */
-export function computeReciprocalRank(results: readonly string[], label: string): number {
-  const at = results.indexOf(label);
+/** 1 / rank of the first relevant result, 0 when none is. */
+export function computeReciprocalRank(relevant: readonly boolean[]): number {
+  const at = relevant.indexOf(true);
   return at < 0 ? 0 : 1 / (at + 1);
 }
 
 /** Mean precision at the ranks within the top k that hold a relevant result; 0 when none does. */
-export function computeAveragePrecisionAtK(results: readonly string[], label: string, k: number): number {
+export function computeAveragePrecisionAtK(relevant: readonly boolean[], k: number): number {
   checkK(k);
   let hits = 0;
   let sum = 0;
-  const end = Math.min(k, results.length);
+  const end = Math.min(k, relevant.length);
   for (let i = 0; i < end; i++) {
-    if (results[i] !== label) continue;
+    if (!relevant[i]) continue;
     hits++;
     sum += hits / (i + 1);
   }
@@ -84,13 +84,13 @@ export function computeAveragePrecisionAtK(results: readonly string[], label: st
 export function evaluateRetrieval(queries: readonly RankedQuery[]): RetrievalEvaluation {
   const totals = { pAt1: 0, pAt5: 0, pAt10: 0, mrr: 0, mapAt10: 0 };
   const byLabel = new Map<string, { queries: number; pAt5: number }>();
-  for (const { label, results } of queries) {
-    const p5 = computePrecisionAtK(results, label, 5);
-    totals.pAt1 += computePrecisionAtK(results, label, 1);
+  for (const { label, relevant } of queries) {
+    const p5 = computePrecisionAtK(relevant, 5);
+    totals.pAt1 += computePrecisionAtK(relevant, 1);
     totals.pAt5 += p5;
-    totals.pAt10 += computePrecisionAtK(results, label, 10);
-    totals.mrr += computeReciprocalRank(results, label);
-    totals.mapAt10 += computeAveragePrecisionAtK(results, label, 10);
+    totals.pAt10 += computePrecisionAtK(relevant, 10);
+    totals.mrr += computeReciprocalRank(relevant);
+    totals.mapAt10 += computeAveragePrecisionAtK(relevant, 10);
     const entry = byLabel.get(label) ?? { queries: 0, pAt5: 0 };
     entry.queries++;
     entry.pAt5 += p5;

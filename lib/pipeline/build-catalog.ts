@@ -1,30 +1,20 @@
-import path from "node:path";
 import { indexPathFor } from "../catalog/index-path";
 import { ingestCatalog, type IngestReport } from "../catalog/ingest";
-import { imagePathFor, publishCatalog, readCatalog } from "../catalog/store";
+import { publishCatalog, readCatalog } from "../catalog/store";
+import type { CatalogItem } from "../catalog/types";
+import type { FeatureRunStats } from "../embed/compute-features";
 import { AppError } from "../errors";
 import { gatherRows } from "../matrix";
-import type { CatalogItem } from "../catalog/types";
-import { computeFeatures, type FeatureRunStats } from "../embed/compute-features";
-import { embedFeatures } from "../embed/embed-features";
-import { Embedder } from "../embed/embedder";
-import { VectorCache } from "../embed/vector-cache";
-import { FlatIndex } from "../index/flat-index";
-import { saveFlatIndex } from "../index/index-file";
-import { readModelManifest, resolveServedModel, type ModelManifest } from "../model/manifest";
+import { resolveServedModel, type ModelManifest } from "../model/manifest";
+import { loadItemFeatures, resolveBackbone, type ItemFeatureOptions } from "./item-features";
+import { embedItems, saveModelIndex } from "./model-index";
 
-export type BuildCatalogOptions = {
+export type BuildCatalogOptions = ItemFeatureOptions & {
   images: string;
   csv: string;
-  catalogDir: string;
-  modelsDir: string;
-  cacheDir: string;
   labelColumn?: string;
   minPerLabel?: number;
   seed?: number;
-  maxPixels: number;
-  batchSize?: number;
-  threads?: number;
   modelName?: string;
   log?: (line: string) => void;
 };
@@ -39,45 +29,6 @@ export type BuildCatalogResult = {
   generation: string;
   seconds: { ingest: number; features: number; index: number; total: number };
 };
-
-/** The cache of raw backbone features lives per backbone id, shared by every head trained on it. */
-export function featureCacheDir(cacheDir: string, backbone: ModelManifest): string {
-  return path.join(cacheDir, `features-${backbone.id}`);
-}
-
-/** The backbone a served model runs on (itself for a backbone). */
-export async function resolveBackbone(modelsDir: string, model: ModelManifest): Promise<ModelManifest> {
-  return model.backbone ? readModelManifest(modelsDir, model.backbone.name) : model;
-}
-
-/** Loads (computing what is missing) the backbone features of `items`, in item order. */
-export async function loadItemFeatures(
-  options: Pick<BuildCatalogOptions, "modelsDir" | "cacheDir" | "catalogDir" | "maxPixels" | "batchSize" | "threads">,
-  backbone: ModelManifest,
-  items: readonly CatalogItem[],
-): Promise<{ features: Float32Array; stats: FeatureRunStats }> {
-  const dim = backbone.features?.dim ?? backbone.embedding.dim;
-  const cache = await VectorCache.open(featureCacheDir(options.cacheDir, backbone), dim);
-  const embedder = await Embedder.create(options.modelsDir, backbone, { threads: options.threads });
-  let stats: FeatureRunStats;
-  try {
-    stats = await computeFeatures({
-      embedder,
-      cache,
-      jobs: items.map((item) => ({ key: item.imageHash, file: imagePathFor(options.catalogDir, item) })),
-      limits: { maxPixels: options.maxPixels },
-      batchSize: options.batchSize,
-    });
-  } finally {
-    await embedder.dispose();
-  }
-  const features = new Float32Array(items.length * dim);
-  items.forEach((item, row) => {
-    const vector = cache.get(item.imageHash);
-    if (vector) features.set(vector, row * dim);
-  });
-  return { features, stats };
-}
 
 /**
  * The whole offline pipeline: ingest (validate, report, split), backbone features
@@ -118,7 +69,7 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<BuildC
   const keptFeatures =
     failed.size === 0 ? features : gatherRows(features, dim, items.flatMap((item, row) => (failed.has(item.imageHash) ? [] : [row])));
 
-  const index = await embedModelIndex(options.modelsDir, model, kept, keptFeatures);
+  const { index } = await embedItems(options.modelsDir, model, kept, keptFeatures);
   const published = await publishCatalog(options.catalogDir, { ...manifest, itemCount: kept.length }, kept, {
     report,
     indexes: [{ modelId: model.id, save: (file) => saveModelIndex(file, model, index) }],
@@ -137,46 +88,13 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<BuildC
   };
 }
 
-/** Embeds backbone features with `model` into a flat index over `items`. */
-export async function embedModelIndex(
-  modelsDir: string,
-  model: ModelManifest,
-  items: readonly CatalogItem[],
-  features: Float32Array,
-): Promise<FlatIndex> {
-  const { embeddings } = await embedFeatures(modelsDir, model, features, items.length);
-  return new FlatIndex(model.embedding.dim, items.map((item) => item.id), embeddings);
-}
-
-/** Saves a model's flat index (atomically) with the header meta the service checks. */
-export async function saveModelIndex(file: string, model: ModelManifest, index: FlatIndex): Promise<void> {
-  await saveFlatIndex(file, index, { modelId: model.id, modelName: model.name, builtAt: new Date().toISOString() });
-}
-
-/**
- * Embeds features with `model` and writes its flat index into `generationDir` (a
- * directory readCatalog returned), atomically; returns the file.
- */
-export async function writeModelIndex(
-  modelsDir: string,
-  generationDir: string,
-  model: ModelManifest,
-  items: readonly CatalogItem[],
-  features: Float32Array,
-): Promise<string> {
-  const index = await embedModelIndex(modelsDir, model, items, features);
-  const indexFile = indexPathFor(generationDir, model.id);
-  await saveModelIndex(indexFile, model, index);
-  return indexFile;
-}
-
 /**
  * Re-indexes the served catalog generation for the served model (after training)
  * from the cached backbone features: no ingest, no CNN run for images already seen.
  * The index file is added to that generation atomically; its items never change.
  */
 export async function reindexCatalog(
-  options: Pick<BuildCatalogOptions, "modelsDir" | "cacheDir" | "catalogDir" | "maxPixels" | "batchSize" | "threads" | "modelName">,
+  options: ItemFeatureOptions & { modelName?: string },
   /** The model to index for; the served one when omitted (a freshly trained, unpublished model otherwise). */
   model?: ModelManifest,
 ): Promise<{ model: ModelManifest; indexFile: string; items: number }> {
@@ -185,6 +103,8 @@ export async function reindexCatalog(
   const backbone = await resolveBackbone(options.modelsDir, model);
   const { features, stats } = await loadItemFeatures(options, backbone, items);
   if (stats.failed.length > 0) throw new AppError("internal", `${stats.failed.length} catalog images failed to embed`);
-  const indexFile = await writeModelIndex(options.modelsDir, generationDir, model, items, features);
+  const { index } = await embedItems(options.modelsDir, model, items, features);
+  const indexFile = indexPathFor(generationDir, model.id);
+  await saveModelIndex(indexFile, model, index);
   return { model, indexFile, items: items.length };
 }

@@ -1,13 +1,14 @@
 import type { CatalogItem } from "../catalog/types";
-import { embedFeatures } from "../embed/embed-features";
-import { FlatIndex } from "../index/flat-index";
+import type { FlatIndex } from "../index/flat-index";
 import { buildHnswIndex } from "../index/hnsw-index";
 import { OrtScoreMatrix } from "../index/ort-scorer";
 import { selectTopK } from "../index/topk";
+import { createSameLabelRelevance, judgeResults, type Relevance } from "../metrics/relevance";
 import type { EvalVariant } from "../metrics/report";
 import { evaluateRetrieval, summarizeLatency, type RankedQuery } from "../metrics/retrieval";
 import type { ModelManifest } from "../model/manifest";
 import { CategoryRanker, type RankingConfig } from "../search/category-ranker";
+import type { EmbeddedItems } from "./model-index";
 
 export type ProtocolInput = {
   /** The filtered catalog (labels with enough images), in index order. */
@@ -18,22 +19,25 @@ export type ProtocolInput = {
   queryRows: readonly number[];
 };
 
-export type EmbeddedProtocol = { index: FlatIndex; probabilities?: Float32Array };
+export type ProtocolOptions = {
+  /** Results ranked per query (at least 10: P@10 and mAP@10 read them). */
+  k?: number;
+  /** Queries scored per onnxruntime GEMM. */
+  batchSize?: number;
+  /** Same label (the reference protocol) unless given. */
+  relevance?: Relevance<CatalogItem>;
+};
 
-/** Embeds a protocol's items with a model once, so several rankings can be evaluated on them. */
-export async function embedProtocol(modelsDir: string, model: ModelManifest, input: ProtocolInput): Promise<EmbeddedProtocol> {
-  const { embeddings, probabilities } = await embedFeatures(modelsDir, model, input.features, input.items.length);
-  const index = new FlatIndex(model.embedding.dim, input.items.map((i) => i.id), embeddings);
-  return { index, probabilities };
-}
+const sameLabel = createSameLabelRelevance("label");
 
 export const cosineRanking: RankingConfig = { categoryBoost: 0, source: "classifier", neighbours: 10, sharpness: 10 };
 
 /**
  * The reference protocol for several rankings at once: every query searches the
  * whole filtered catalog, its own row excluded, and a result is relevant when it
- * has the query's label. The query's category comes from the model's prediction
- * on the query image and from its neighbours, never from its true label. Each
+ * has the query's label (unless `options.relevance` says otherwise). The query's
+ * category comes from the model's prediction on the query image and from its
+ * neighbours, never from its true label. Each
  * query is scored against the catalog once; every ranking reuses those scores,
  * exactly as `FlatIndex.search` with a boost would rank them. Queries are scored in
  * batches by one onnxruntime GEMM; a query's latency is its share of its batch's
@@ -42,10 +46,9 @@ export const cosineRanking: RankingConfig = { categoryBoost: 0, source: "classif
 export async function runProtocols(
   model: ModelManifest,
   input: ProtocolInput,
-  embedded: EmbeddedProtocol,
+  embedded: EmbeddedItems,
   rankings: readonly { name: string; ranking: RankingConfig }[],
-  k = 10,
-  batchSize = 128,
+  { k = 10, batchSize = 128, relevance = sameLabel }: ProtocolOptions = {},
 ): Promise<EvalVariant[]> {
   const { index } = embedded;
   const classes = model.classifier?.labels.length ?? 0;
@@ -68,7 +71,8 @@ export async function runProtocols(
       }
       const hits = topRows(ranked, k, row);
       latencies[v]!.push(scoreMs + performance.now() - t0);
-      queries[v]!.push({ label: input.items[row]!.label, results: hits.map((h) => input.items[h.row]!.label) });
+      const query = input.items[row]!;
+      queries[v]!.push({ label: query.label, relevant: judgeResults(relevance, query, hits.map((h) => input.items[h.row]!)) });
     });
   };
   const matrix = await OrtScoreMatrix.create(index.vectors, index.dim);
@@ -107,7 +111,12 @@ export async function runProtocols(
  * The protocol through an HNSW graph (cosine ranking): its metrics, and its
  * recall@k against exact search over the same vectors.
  */
-export function evaluateHnsw(model: ModelManifest, input: ProtocolInput, index: FlatIndex, k = 10): EvalVariant {
+export function evaluateHnsw(
+  model: ModelManifest,
+  input: ProtocolInput,
+  index: FlatIndex,
+  { k = 10, relevance = sameLabel }: Pick<ProtocolOptions, "k" | "relevance"> = {},
+): EvalVariant {
   const started = performance.now();
   const hnsw = buildHnswIndex(index);
   const buildSeconds = (performance.now() - started) / 1000;
@@ -121,7 +130,8 @@ export function evaluateHnsw(model: ModelManifest, input: ProtocolInput, index: 
     latencies.push(performance.now() - t0);
     const exact = new Set(index.search(query, k, { exclude: [row] }).map((h) => h.row));
     found += hits.filter((h) => exact.has(h.row)).length;
-    queries.push({ label: input.items[row]!.label, results: hits.map((h) => input.items[h.row]!.label) });
+    const item = input.items[row]!;
+    queries.push({ label: item.label, relevant: judgeResults(relevance, item, hits.map((h) => input.items[h.row]!)) });
   }
   const { overall, perLabel } = evaluateRetrieval(queries);
   const { m, efConstruction, efSearch } = hnsw.params;

@@ -13,8 +13,10 @@ import { BACKBONE_NAME, readModelManifest, resolveServedModel, type ModelManifes
 import { createSearchService } from "../search/search-service";
 import { setTrainingBackend } from "../train/backend";
 import { defaultTrainOptions } from "../train/train-head";
-import { buildCatalog, loadItemFeatures } from "./build-catalog";
-import { cosineRanking, embedProtocol, runProtocols } from "./evaluate";
+import { buildCatalog } from "./build-catalog";
+import { cosineRanking, runProtocols } from "./evaluate";
+import { loadItemFeatures } from "./item-features";
+import { embedItems } from "./model-index";
 import { classifyFeatures } from "../train/linear-classifier";
 import { publishTrainedModel, trainModel } from "./train-model";
 
@@ -141,10 +143,10 @@ describe("catalog pipeline on a real subset", () => {
     const { features } = await loadItemFeatures({ ...dirs(), maxPixels: 50_000_000 }, backbone, filtered);
     const queryRows = filtered.flatMap((item, row) => (item.split === "test" ? [row] : []));
     const input = { items: filtered, features, queryRows };
-    const [frozen] = await runProtocols(backbone, input, await embedProtocol(dirs().modelsDir, backbone, input), [
+    const [frozen] = await runProtocols(backbone, input, await embedItems(dirs().modelsDir, backbone, filtered, features), [
       { name: "frozen", ranking: cosineRanking },
     ]);
-    const embeddedTrained = await embedProtocol(dirs().modelsDir, result.model, input);
+    const embeddedTrained = await embedItems(dirs().modelsDir, result.model, filtered, features);
     // The served graph's probabilities are the linear classifier's, computed as in JavaScript.
     const dim = backbone.features!.dim;
     const classes = result.model.classifier!.labels.length;

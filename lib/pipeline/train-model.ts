@@ -9,9 +9,11 @@ import { buildTrainedModel } from "../model/build-trained";
 import { BACKBONE_NAME, manifestPath, readModelManifest, writeModelManifest, type ModelManifest } from "../model/manifest";
 import { classifyFeatures, fitLinearClassifier, type LinearClassifierFit, type LinearClassifierOptions } from "../train/linear-classifier";
 import { trainHead, type EpochLog, type TrainOptions } from "../train/train-head";
-import { loadItemFeatures, reindexCatalog } from "./build-catalog";
 import type { RankingConfig } from "../search/category-ranker";
-import { embedProtocol, runProtocols } from "./evaluate";
+import { reindexCatalog } from "./build-catalog";
+import { runProtocols } from "./evaluate";
+import { loadItemFeatures } from "./item-features";
+import { embedItems } from "./model-index";
 
 export type TrainModelOptions = {
   modelsDir: string;
@@ -98,7 +100,7 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
   });
   // Choose the category boost on the validation split (queries = val items, index = whole filtered catalog).
   const input = { items: filtered, features, queryRows: valRows };
-  const embedded = await embedProtocol(options.modelsDir, model, input);
+  const embedded = await embedItems(options.modelsDir, model, filtered, features);
   const candidates = rankingCandidates(options.boosts);
   const results = await runProtocols(model, input, embedded, candidates.map((ranking) => ({ name: "val", ranking })));
   const boostSearch = candidates.map((ranking, i) => ({ ranking, val: results[i]!.overall }));
