@@ -15,7 +15,6 @@ import {
   publishCatalog,
   readCatalog,
   storeImage,
-  writeCatalog,
 } from "./store";
 import type { CatalogItem, CatalogManifest } from "./types";
 
@@ -86,7 +85,7 @@ describe("catalog store", () => {
     expect(await catalogGenerationDir(dir)).toBeNull();
     expect(hasCatalogSync(dir)).toBe(false);
     const items = [makeItem("1"), makeItem("2", "excluded")];
-    await writeCatalog(dir, makeManifest(2), items);
+    await publishCatalog(dir, makeManifest(2), items);
     expect(await hasCatalog(dir)).toBe(true);
     expect(hasCatalogSync(dir)).toBe(true);
     const catalog = await readCatalog(dir);
@@ -106,17 +105,17 @@ describe("catalog store", () => {
   });
 
   it("rejects inconsistent or invalid content", async () => {
-    await writeCatalog(dir, makeManifest(1), [makeItem("1")]);
+    await publishCatalog(dir, makeManifest(1), [makeItem("1")]);
     const { generationDir } = await readCatalog(dir);
     await fs.writeFile(path.join(generationDir, catalogFiles.items), JSON.stringify([makeItem("1"), makeItem("2")]));
     await expect(readCatalog(dir)).rejects.toMatchObject({ code: "internal", message: expect.stringMatching(/2 items/) });
     await fs.writeFile(path.join(generationDir, catalogFiles.items), JSON.stringify([{ ...makeItem("1"), imageHash: "nope" }]));
     await expect(readCatalog(dir)).rejects.toMatchObject({ code: "internal" });
-    await expect(writeCatalog(dir, makeManifest(3), [makeItem("1")])).rejects.toThrow(/itemCount/);
+    await expect(publishCatalog(dir, makeManifest(3), [makeItem("1")])).rejects.toThrow(/itemCount/);
   });
 
   it("refuses a CURRENT that names no valid generation (no path escapes through it)", async () => {
-    await writeCatalog(dir, makeManifest(1), [makeItem("1")]);
+    await publishCatalog(dir, makeManifest(1), [makeItem("1")]);
     for (const bad of ["../../etc", "g-1/../..", "", "nonsense"]) {
       await fs.writeFile(path.join(dir, "CURRENT"), bad);
       await expect(readCatalog(dir)).rejects.toMatchObject({ code: "internal", message: expect.stringMatching(/CURRENT/) });
@@ -125,8 +124,8 @@ describe("catalog store", () => {
   });
 
   it("leaves the old catalog alone on invalid input", async () => {
-    await writeCatalog(dir, makeManifest(1), [makeItem("1")]);
-    await expect(writeCatalog(dir, makeManifest(1), [{ ...makeItem("2"), width: -1 }])).rejects.toThrow();
+    await publishCatalog(dir, makeManifest(1), [makeItem("1")]);
+    await expect(publishCatalog(dir, makeManifest(1), [{ ...makeItem("2"), width: -1 }])).rejects.toThrow();
     expect((await readCatalog(dir)).items.map((i) => i.id)).toEqual(["1"]);
   });
 

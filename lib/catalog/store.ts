@@ -168,11 +168,6 @@ async function removeLegacyFiles(dir: string): Promise<void> {
   for (const name of legacy) await fs.rm(path.join(/* turbopackIgnore: true */ dir, name), { force: true });
 }
 
-/** Publishes `items` as a new generation with no index (see publishCatalog). */
-export async function writeCatalog(dir: string, manifest: CatalogManifest, items: CatalogItem[]): Promise<void> {
-  await publishCatalog(dir, manifest, items);
-}
-
 /**
  * Stores image bytes content-addressed. A file already there with the right size is
  * kept (cheap reruns); a torn one from an interrupted run is rewritten. Returns true
