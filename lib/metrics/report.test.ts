@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { renderEvalMarkdown, renderEvalSvg, type EvalResult } from "./report";
 
+// The same three labels (one with markup characters) in both variants, P@5 per label given in that order.
+const labels = [
+  { label: "Tshirts", queries: 20 },
+  { label: "Bags & <Clutches>", queries: 6 },
+  { label: "Free | Gifts", queries: 4 },
+];
+const perLabel = (pAt5: readonly number[]) => labels.map((l, i) => ({ ...l, pAt5: pAt5[i]! }));
+
 const result: EvalResult = {
   title: "Retrieval eval — test split",
   facts: { split: "test", catalog: 44072 },
@@ -8,22 +16,14 @@ const result: EvalResult = {
     {
       name: "ImageNet frozen",
       overall: { queries: 30, pAt1: 0.8, pAt5: 0.7, pAt10: 0.65, mrr: 0.85, mapAt10: 0.75 },
-      perLabel: [
-        { label: "Tshirts", queries: 20, pAt5: 0.9 },
-        { label: "Bags & <Clutches>", queries: 6, pAt5: 0.4 },
-        { label: "Free | Gifts", queries: 4, pAt5: 0.1 },
-      ],
+      perLabel: perLabel([0.9, 0.4, 0.1]),
       latency: { count: 30, p50: 12.345, p95: 20, mean: 13, max: 25 },
       details: { model: "resnet50", dim: 2048 },
     },
     {
       name: "trained",
       overall: { queries: 30, pAt1: 0.9, pAt5: 0.85, pAt10: 0.8, mrr: 0.92, mapAt10: 0.88 },
-      perLabel: [
-        { label: "Tshirts", queries: 20, pAt5: 0.95 },
-        { label: "Bags & <Clutches>", queries: 6, pAt5: 0.7 },
-        { label: "Free | Gifts", queries: 4, pAt5: 0.3 },
-      ],
+      perLabel: perLabel([0.95, 0.7, 0.3]),
       latency: { count: 30, p50: 1.5, p95: 2.25, mean: 1.6, max: 3 },
     },
   ],
