@@ -1,4 +1,4 @@
-import type { PreprocessConfig } from "../model/manifest";
+import type { PreprocessConfig } from "./preprocess-config";
 import { acceptImage, toCorruptImageError } from "./accept";
 import { openImage, type DecodeLimits } from "./decode";
 
