@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { defaultArchiveLimits } from "./catalog/archive-limits";
 
 /** Environment variables the engine reads; every one is optional with a sensible default. */
 const envSchema = z.object({
@@ -11,6 +12,18 @@ const envSchema = z.object({
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(50_000_000),
   ORT_THREADS: z.coerce.number().int().min(0).default(0),
   INFERENCE_QUEUE_LIMIT: z.coerce.number().int().positive().default(32),
+  /** A search or add body must arrive within this many ms (an import may pause this long between chunks); 408 past it. */
+  UPLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** Import archives: an entry larger than this is skipped and reported. */
+  IMPORT_MAX_ENTRY_BYTES: z.coerce.number().int().positive().default(defaultArchiveLimits.maxEntryBytes),
+  /** Import archives: refused (413) once they inflate past this many bytes in total. */
+  IMPORT_MAX_TOTAL_BYTES: z.coerce.number().int().positive().default(defaultArchiveLimits.maxTotalBytes),
+  /** Import archives: refused (413) past this many entries. */
+  IMPORT_MAX_ENTRIES: z.coerce.number().int().positive().default(defaultArchiveLimits.maxEntries),
+  /** Import archives: refused (413) when they inflate more than this many times their compressed size (bombs). */
+  IMPORT_MAX_RATIO: z.coerce.number().positive().default(defaultArchiveLimits.maxRatio),
+  /** Failed admin-token attempts allowed per client IP and minute; past it 429 with Retry-After. */
+  ADMIN_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(10),
   /** Serve this model (a name in MODELS_DIR) instead of the trained one or the backbone. */
   MODEL_NAME: z.string().min(1).optional(),
   /** Where vectors live: `embedded` (index files, in process) or `pgvector` (Postgres shared by instances). */

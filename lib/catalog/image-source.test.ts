@@ -5,7 +5,9 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { Header, create as createTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeTarGzBomb, writeZipBomb } from "../../tests/helpers/archive-bomb";
 import { AppError } from "../errors";
+import type { ArchiveLimits } from "./archive-limits";
 import { readImageEntries, type ImageSourceIssue } from "./image-source";
 
 let tmp: string;
@@ -26,7 +28,7 @@ afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-async function collect(source: string, options: { maxEntryBytes?: number } = {}) {
+async function collect(source: string, options: { limits?: Partial<ArchiveLimits> } = {}) {
   const issues: ImageSourceIssue[] = [];
   const entries = [];
   for await (const entry of readImageEntries(source, { ...options, onIssue: (issue) => issues.push(issue) })) entries.push(entry);
@@ -96,7 +98,7 @@ describe("readImageEntries", () => {
   it("skips entries over the size limit", async () => {
     const file = path.join(tmp, "big.tar");
     await fs.writeFile(file, buildTar([["a/1.jpg", "x".repeat(5000)], ["a/2.jpg", "small"]]));
-    const { entries, issues } = await collect(file, { maxEntryBytes: 1000 });
+    const { entries, issues } = await collect(file, { limits: { maxEntryBytes: 1000 } });
     expect(entries.map((e) => e.id)).toEqual(["2"]);
     expect(issues).toEqual([expect.objectContaining({ path: "a/1.jpg", kind: "too_large" })]);
   });
@@ -158,6 +160,59 @@ describe("readImageEntries", () => {
     const odd = path.join(tmp, "images.rar");
     await fs.writeFile(odd, "x");
     await expect(collect(odd)).rejects.toBeInstanceOf(AppError);
+  });
+});
+
+describe("readImageEntries: archive bounds", () => {
+  const tiny = (count: number) => Array.from({ length: count }, (_, i) => [`x/${i}.jpg`, `image ${i}`] as [string, string]);
+
+  it("refuses a tar.gz bomb while inflating it, after a bounded number of bytes", async () => {
+    const file = path.join(tmp, "bomb.tar.gz");
+    // 12 entries of 20 MiB: 240 MiB of zeros in about 240 KB.
+    const size = await writeTarGzBomb(file, { entries: 12, entryBytes: 20 * 1024 * 1024 });
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const entry of readImageEntries(file, { limits: { maxRatio: 100 } })) seen.push(entry.id);
+    })();
+    await expect(reading).rejects.toMatchObject({ code: "payload_too_large", message: expect.stringMatching(/decompression bomb/) });
+    expect(size).toBeLessThan(1024 * 1024);
+    // Refused at 16 MiB (the ratio floor) or 100 × what was read, well before the 12th entry.
+    expect(seen.length).toBeLessThan(3);
+  });
+
+  it("refuses a zip bomb from the sizes its directory declares, before inflating past the bound", async () => {
+    const file = path.join(tmp, "bomb.zip");
+    await writeZipBomb(file, { entries: 12, entryBytes: 20 * 1024 * 1024 });
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const entry of readImageEntries(file, { onIssue: (issue) => seen.push(issue.path) })) seen.push(entry.id);
+    })();
+    await expect(reading).rejects.toMatchObject({ code: "payload_too_large", message: expect.stringMatching(/decompression bomb/) });
+    // 20 MiB of a 240 KB zip is 85:1, within the bound; the second entry's declared size is not.
+    expect(seen).toEqual(["0"]);
+  });
+
+  it("refuses an archive that inflates past maxTotalBytes, and one with too many entries", async () => {
+    const tar = path.join(tmp, "ten.tar");
+    await fs.writeFile(tar, buildTar(tiny(10)));
+    await expect(collect(tar, { limits: { maxTotalBytes: 4096 } })).rejects.toMatchObject({ code: "payload_too_large", message: expect.stringMatching(/inflates past/) });
+    await expect(collect(tar, { limits: { maxEntries: 5 } })).rejects.toMatchObject({ code: "payload_too_large", message: expect.stringMatching(/more than 5 entries/) });
+    const zip = path.join(tmp, "ten.zip");
+    await fs.writeFile(zip, buildStoredZip(tiny(10).map(([name, data]) => ({ name, data }))));
+    await expect(collect(zip, { limits: { maxEntries: 5 } })).rejects.toMatchObject({ code: "payload_too_large" });
+    await expect(collect(zip, { limits: { maxTotalBytes: 50 } })).rejects.toMatchObject({ code: "payload_too_large" });
+    // Within the bounds both read in full.
+    expect((await collect(tar, { limits: { maxEntries: 10 } })).entries).toHaveLength(10);
+    expect((await collect(zip, { limits: { maxEntries: 10 } })).entries).toHaveLength(10);
+  });
+
+  it("reads a real .tar.gz, and refuses one compressed twice (tar would inflate the inner layer unbounded)", async () => {
+    const once = path.join(tmp, "ok.tar.gz");
+    await fs.writeFile(once, zlib.gzipSync(buildTar(tiny(4))));
+    expect((await collect(once)).entries.map((e) => e.id)).toEqual(["0", "1", "2", "3"]);
+    const twice = path.join(tmp, "twice.tar.gz");
+    await fs.writeFile(twice, zlib.gzipSync(zlib.gzipSync(buildTar(tiny(4)))));
+    await expect(collect(twice)).rejects.toMatchObject({ code: "bad_request", message: expect.stringMatching(/compressed twice/) });
   });
 });
 

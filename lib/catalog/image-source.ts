@@ -1,8 +1,11 @@
 import { createReadStream, promises as fs } from "node:fs";
 import path from "node:path";
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
 import { Parser, type ReadEntry } from "tar";
 import yauzl from "yauzl";
 import { AppError } from "../errors";
+import { createInflateBudget, defaultArchiveLimits, type ArchiveLimits } from "./archive-limits";
 
 /** File extensions read as images (case-insensitive); everything else is skipped and reported. */
 export const imageExtensions = ["jpg", "jpeg", "png", "webp", "gif"] as const;
@@ -26,18 +29,19 @@ export type ImageSourceIssue = { kind: ImageSourceIssueKind; path: string; messa
 export type ReadImageEntriesOptions = {
   /** Called for every entry that is not yielded (unsafe path, not an image, too large...). */
   onIssue?: (issue: ImageSourceIssue) => void;
-  /** Entries larger than this are skipped unread (default 64 MiB). */
-  maxEntryBytes?: number;
+  /** Bounds on entries and inflation (defaults: defaultArchiveLimits); a directory obeys maxEntryBytes only. */
+  limits?: Partial<ArchiveLimits>;
 };
 
 type SourceKind = "dir" | "tar" | "zip";
-
-const defaultMaxEntryBytes = 64 * 1024 * 1024;
 
 /**
  * Streams the images of a directory (recursive), a .tar (.tar.gz/.tgz) or a .zip, one
  * entry at a time and in source order, without extracting anything to disk. Entries whose
  * path escapes the source, links, hidden files and non-images are reported, never read.
+ * Memory stays bounded by one entry whatever the archive's size: an archive that inflates
+ * past the limits (a decompression bomb) is refused with `payload_too_large` while it is
+ * read, after at most RATIO_FLOOR_BYTES or `maxRatio` times its read bytes.
  */
 export async function* readImageEntries(
   source: string,
@@ -46,14 +50,14 @@ export async function* readImageEntries(
   const kind = await detectSourceKind(source);
   const settings = {
     onIssue: options.onIssue ?? (() => {}),
-    maxEntryBytes: options.maxEntryBytes ?? defaultMaxEntryBytes,
+    limits: { ...defaultArchiveLimits, ...options.limits },
   };
   if (kind === "dir") yield* readDirectory(source, settings);
   else if (kind === "tar") yield* readTar(source, settings);
   else yield* readZip(source, settings);
 }
 
-type Settings = { onIssue: (issue: ImageSourceIssue) => void; maxEntryBytes: number };
+type Settings = { onIssue: (issue: ImageSourceIssue) => void; limits: ArchiveLimits };
 
 async function detectSourceKind(source: string): Promise<SourceKind> {
   let stat;
@@ -125,8 +129,8 @@ async function* readDirectory(root: string, settings: Settings): AsyncGenerator<
       }
       const file = path.join(root, rel);
       const { size } = await fs.stat(file);
-      if (size > settings.maxEntryBytes) {
-        settings.onIssue({ path: rel, kind: "too_large", message: `${size} bytes > ${settings.maxEntryBytes}` });
+      if (size > settings.limits.maxEntryBytes) {
+        settings.onIssue({ path: rel, kind: "too_large", message: `${size} bytes > ${settings.limits.maxEntryBytes}` });
         continue;
       }
       yield toEntry(rel, await fs.readFile(file));
@@ -135,7 +139,40 @@ async function* readDirectory(root: string, settings: Settings): AsyncGenerator<
   }
 }
 
+const gzipMagic = [0x1f, 0x8b];
+const zstdMagic = [0x28, 0xb5, 0x2f, 0xfd];
+
+function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
+  return magic.every((byte, i) => bytes[i] === byte);
+}
+
+async function readHead(file: string, length: number): Promise<Buffer> {
+  const handle = await fs.open(file, "r");
+  try {
+    const head = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(head, 0, length, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Inflates a .tar.gz with zlib's stream (not tar's own synchronous inflater, which turns
+ * one compressed chunk into any number of entries at once) and feeds the parser one
+ * small chunk at a time, counting every inflated byte against the budget.
+ */
 async function* readTar(file: string, settings: Settings): AsyncGenerator<ImageEntry> {
+  const gzipped = startsWith(await readHead(file, 2), gzipMagic);
+  // Small reads keep what one compressed chunk can inflate to small (1:1000 at worst).
+  const raw = createReadStream(file, { highWaterMark: 16 * 1024 });
+  let tarBytes: Readable = raw;
+  if (gzipped) {
+    const gunzip = createGunzip();
+    raw.once("error", (error) => gunzip.destroy(error));
+    tarBytes = raw.pipe(gunzip);
+  }
+  const budget = createInflateBudget(file, settings.limits, () => raw.bytesRead);
   const ready: ImageEntry[] = [];
   let failure: unknown;
   const parser = new Parser({
@@ -145,7 +182,15 @@ async function* readTar(file: string, settings: Settings): AsyncGenerator<ImageE
       else settings.onIssue({ path: file, kind: "unreadable_entry", message: `${code}: ${message}` });
     },
   });
-  parser.on("entry", (entry: ReadEntry) => collectTarEntry(entry, settings, ready));
+  parser.on("entry", (entry: ReadEntry) => {
+    try {
+      budget.countEntries(1);
+      collectTarEntry(entry, settings, ready);
+    } catch (error) {
+      failure ??= error;
+      entry.resume();
+    }
+  });
   const finished = new Promise<void>((resolve) => {
     parser.on("end", () => resolve());
     parser.on("error", (error: unknown) => {
@@ -157,12 +202,21 @@ async function* readTar(file: string, settings: Settings): AsyncGenerator<ImageE
       resolve();
     });
   });
-  // Reading chunk by chunk and yielding between chunks is the backpressure: nothing is
+  // Writing chunk by chunk and yielding between chunks is the backpressure: nothing is
   // read while the consumer is busy, and at most one chunk's entries wait in memory.
-  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  let sniffed = false;
   try {
-    for await (const chunk of stream) {
-      parser.write(chunk as Buffer);
+    for await (const chunk of tarBytes) {
+      const bytes = chunk as Buffer;
+      if (!sniffed) {
+        sniffed = true;
+        // tar would inflate a nested .gz or .zst itself, synchronously and unbounded.
+        if (startsWith(bytes, gzipMagic) || startsWith(bytes, zstdMagic)) {
+          throw new AppError("bad_request", `Cannot read tar archive ${file}: compressed twice, or zstd-compressed (send a .tar or .tar.gz)`);
+        }
+      }
+      budget.countBytes(bytes.byteLength);
+      parser.write(bytes);
       if (failure !== undefined) throw toArchiveError(file, failure);
       while (ready.length > 0) yield ready.shift() as ImageEntry;
     }
@@ -170,8 +224,11 @@ async function* readTar(file: string, settings: Settings): AsyncGenerator<ImageE
     await finished;
     if (failure !== undefined) throw toArchiveError(file, failure);
     while (ready.length > 0) yield ready.shift() as ImageEntry;
+  } catch (error) {
+    throw error instanceof AppError ? error : toArchiveError(file, error);
   } finally {
-    stream.destroy();
+    tarBytes.destroy();
+    raw.destroy();
   }
 }
 
@@ -190,8 +247,9 @@ function collectTarEntry(entry: ReadEntry, settings: Settings, ready: ImageEntry
     entry.resume();
     return;
   }
-  if (entry.size > settings.maxEntryBytes) {
-    settings.onIssue({ path: entryPath, kind: "too_large", message: `${entry.size} bytes > ${settings.maxEntryBytes}` });
+  const { maxEntryBytes } = settings.limits;
+  if (entry.size > maxEntryBytes) {
+    settings.onIssue({ path: entryPath, kind: "too_large", message: `${entry.size} bytes > ${maxEntryBytes}` });
     entry.resume();
     return;
   }
@@ -201,6 +259,7 @@ function collectTarEntry(entry: ReadEntry, settings: Settings, ready: ImageEntry
 }
 
 function toArchiveError(file: string, cause: unknown): AppError {
+  if (cause instanceof AppError) return cause;
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new AppError("bad_request", `Cannot read tar archive ${file}: ${reason}`, { cause });
 }
@@ -215,7 +274,13 @@ async function* readZip(file: string, settings: Settings): AsyncGenerator<ImageE
     throw new AppError("bad_request", `Cannot read zip archive ${file}: ${(error as Error).message}`, { cause: error });
   }
   try {
+    // A zip declares every entry's inflated size (yauzl checks it while inflating), so a
+    // bomb is refused from its directory entry, before that entry is inflated.
+    const { size } = await fs.stat(file);
+    const budget = createInflateBudget(file, settings.limits, () => size);
+    budget.countEntries(zip.entryCount);
     for await (const entry of zip.eachEntry()) {
+      budget.countBytes(entry.uncompressedSize);
       const entryPath = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
       if (entryPath.endsWith("/")) continue;
       const isLink = ((entry.externalFileAttributes >>> 16) & 0o170000) === 0o120000;
@@ -226,8 +291,8 @@ async function* readZip(file: string, settings: Settings): AsyncGenerator<ImageE
         settings.onIssue({ path: entryPath, ...problem });
         continue;
       }
-      if (entry.uncompressedSize > settings.maxEntryBytes) {
-        const message = `${entry.uncompressedSize} bytes > ${settings.maxEntryBytes}`;
+      if (entry.uncompressedSize > settings.limits.maxEntryBytes) {
+        const message = `${entry.uncompressedSize} bytes > ${settings.limits.maxEntryBytes}`;
         settings.onIssue({ path: entryPath, kind: "too_large", message });
         continue;
       }

@@ -1,44 +1,59 @@
 import { promises as fs } from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import type { ArchiveLimits } from "../catalog/archive-limits";
 import { readImageEntries, type ImageSourceIssue } from "../catalog/image-source";
+import { AppError } from "../errors";
 import type { ImportImage } from "./import-catalog";
 
-/** A .zip/.tar(.gz) archive name (uploaded archives are read from a temp copy). */
+/** A .zip/.tar(.gz) archive name (uploaded archives are read from their disk copy). */
 export function isArchiveName(name: string): boolean {
   return /\.(zip|tar|tar\.gz|tgz)$/i.test(name);
 }
 
+/** An uploaded file already on disk: the client's name (for its id and kind only) and where its bytes are. */
+export type SpooledFile = { name: string; path: string };
+
 /**
  * Photos of a directory or archive (see readImageEntries: unsafe paths, links and
- * non-images are reported through `onIssue`, never read), as import images.
+ * non-images are reported through `onIssue`, never read; archives are read within `limits`),
+ * as import images.
  */
-export async function* imagesFromSource(source: string, onIssue?: (issue: ImageSourceIssue) => void): AsyncGenerator<ImportImage> {
-  for await (const entry of readImageEntries(source, { onIssue })) {
+export async function* imagesFromSource(
+  source: string,
+  onIssue?: (issue: ImageSourceIssue) => void,
+  limits?: Partial<ArchiveLimits>,
+): AsyncGenerator<ImportImage> {
+  for await (const entry of readImageEntries(source, { onIssue, limits })) {
     yield { id: entry.id, name: entry.name, bytes: new Uint8Array(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength) };
   }
 }
 
-/** Uploaded photo files named `<id>.<ext>`; only the base name of a client's file name is used. */
-export async function* imagesFromFiles(files: readonly File[]): AsyncGenerator<ImportImage> {
+/**
+ * Photos of an upload spooled to disk: one archive (its disk copy keeps the archive's
+ * extension), or photo files named `<id>.<ext>`, read one at a time; only the base name
+ * of a client's file name is used.
+ */
+export async function* imagesFromSpooledFiles(
+  files: readonly SpooledFile[],
+  onIssue?: (issue: ImageSourceIssue) => void,
+  limits?: Partial<ArchiveLimits>,
+): AsyncGenerator<ImportImage> {
+  if (files.length === 1 && isArchiveName(files[0]!.name)) {
+    yield* imagesFromSource(files[0]!.path, onIssue, limits);
+    return;
+  }
   for (const file of files) {
     const name = path.basename(file.name.replace(/\\/g, "/"));
     const id = name.replace(/\.[^.]*$/, "");
-    yield { id, name, bytes: new Uint8Array(await file.arrayBuffer()) };
+    yield { id, name, bytes: new Uint8Array(await fs.readFile(file.path)) };
   }
 }
 
-/** Photos of an uploaded archive: copied to a private temp dir, streamed, then removed. */
-export async function* imagesFromArchiveUpload(file: File, onIssue?: (issue: ImageSourceIssue) => void): AsyncGenerator<ImportImage> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "vps-import-"));
-  try {
-    // A fixed name: the client's file name only decides the archive kind.
-    const lower = file.name.toLowerCase();
-    const ext = lower.endsWith(".tar.gz") ? ".tar.gz" : path.extname(lower);
-    const archive = path.join(dir, `upload${ext}`);
-    await fs.writeFile(archive, new Uint8Array(await file.arrayBuffer()));
-    yield* imagesFromSource(archive, onIssue);
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
+/** Reads an uploaded CSV from its disk copy, refusing one over `maxBytes` unread (413). */
+export async function readSpooledCsv(file: SpooledFile, maxBytes: number): Promise<string> {
+  const { size } = await fs.stat(file.path);
+  if (size > maxBytes) {
+    throw new AppError("payload_too_large", `The CSV is larger than ${Math.round(maxBytes / 2 ** 20)} MiB; import it in parts or with npm run catalog:import.`);
   }
+  return fs.readFile(file.path, "utf8");
 }

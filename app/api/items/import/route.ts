@@ -1,9 +1,9 @@
-import { AppError, toAppError } from "@/lib/errors";
-import { importCatalog, type ImportEvent } from "@/lib/live/import-catalog";
-import { imagesFromArchiveUpload, imagesFromFiles, isArchiveName } from "@/lib/live/import-sources";
+import { toAppError } from "@/lib/errors";
+import { importCatalog } from "@/lib/live/import-catalog";
 import { requireAdmin } from "@/lib/server/auth";
-import { getEditorContext, readMultipartForm } from "@/lib/server/admin-form";
+import { getEditorContext } from "@/lib/server/admin-form";
 import { withErrorResponse } from "@/lib/server/error-response";
+import { receiveImportUpload } from "@/lib/server/import-upload";
 import { parseOrThrow, toParamRecord } from "@/lib/share/search-params";
 import { addQuerySchema } from "../schema";
 import { IMPORT_MAX_BYTES, importFields } from "./schema";
@@ -16,20 +16,16 @@ import { IMPORT_MAX_BYTES, importFields } from "./schema";
 export const POST = withErrorResponse(async (request: Request) => {
   requireAdmin(request);
   const query = parseOrThrow(addQuerySchema, toParamRecord(new URL(request.url).searchParams));
-  const { ctx } = await getEditorContext(request.signal);
-  const form = await readMultipartForm(request, IMPORT_MAX_BYTES);
-  const csv = form.get(importFields.csv);
-  if (!(csv instanceof File)) throw new AppError("bad_request", `Send the CSV as a file in the field "${importFields.csv}".`);
-  const files = form.getAll(importFields.images).filter((value): value is File => value instanceof File && value.size > 0);
-  if (files.length === 0) throw new AppError("bad_request", `Send the photos (or one archive) in the field "${importFields.images}".`);
-  const archive = files.length === 1 && isArchiveName(files[0]!.name);
-  const issues: ImportEvent[] = [];
-  const images = archive
-    ? imagesFromArchiveUpload(files[0]!, (issue) => issues.push({ type: "error", image: issue.path, message: issue.message }))
-    : imagesFromFiles(files);
-  const events = importCatalog(ctx, await csv.text(), images, query);
+  const { runtime, ctx } = await getEditorContext(request.signal);
+  // Spooled to a temp folder that every path below removes (a crash's is swept at start).
+  const upload = await receiveImportUpload(request, { maxBytes: IMPORT_MAX_BYTES, fields: importFields, config: runtime.config });
+  const { issues } = upload;
+  const events = importCatalog(ctx, upload.csvText, upload.images, query);
   // The CSV's header is checked before the stream starts, so a wrong file is a plain 400.
-  const first = await events.next();
+  const first = await events.next().catch(async (error: unknown) => {
+    await upload.dispose();
+    throw error;
+  });
   const encoder = new TextEncoder();
   const line = (event: unknown) => encoder.encode(`${JSON.stringify(event)}\n`);
   const body = new ReadableStream<Uint8Array>({
@@ -40,16 +36,19 @@ export const POST = withErrorResponse(async (request: Request) => {
       try {
         const next = await events.next();
         while (issues.length > 0) controller.enqueue(line(issues.shift()));
-        if (next.done) controller.close();
-        else controller.enqueue(line(next.value));
+        if (next.done) {
+          await upload.dispose();
+          controller.close();
+        } else controller.enqueue(line(next.value));
       } catch (error) {
+        await upload.dispose();
         const appError = toAppError(error);
         controller.enqueue(line({ type: "failed", code: appError.code, message: appError.message }));
         controller.close();
       }
     },
     async cancel() {
-      await events.return(undefined);
+      await events.return(undefined).finally(() => upload.dispose());
     },
   });
   return new Response(body, { headers: { "Content-Type": "application/x-ndjson", "Cache-Control": "no-store" } });
