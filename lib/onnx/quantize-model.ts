@@ -1,0 +1,69 @@
+import * as ort from "onnxruntime-node";
+import { ActivationHistogram, type RangeMethod } from "./calibration-histogram";
+import { decodeModel, encodeModel, withExtraOutputs, type ModelProto } from "./model-proto";
+import { applyQuantization, calibratedTensors, planQuantization, type QuantPlan, type QuantPlanOptions } from "./quantize-graph";
+import { computeActivationParams, type ActivationType, type QuantParams } from "./quantize-math";
+
+/** One calibration pass over an fp32 model: the plan and what every planned tensor held. */
+export type Calibration = {
+  model: ModelProto;
+  plan: QuantPlan;
+  histograms: ReadonlyMap<string, ActivationHistogram>;
+  /** Inputs run through the model. */
+  batches: number;
+};
+
+/** How activations are quantised once calibrated. */
+export type ActivationOptions = { activationType: ActivationType; method: RangeMethod };
+
+/**
+ * Runs the fp32 model on the calibration inputs with every planned activation as an extra
+ * output, and histograms each (one pass; batches are processed in the order given).
+ */
+export async function calibrateModel(
+  bytes: Uint8Array,
+  feeds: AsyncIterable<Record<string, ort.Tensor>> | Iterable<Record<string, ort.Tensor>>,
+  options: QuantPlanOptions & { threads?: number },
+): Promise<Calibration> {
+  const model = decodeModel(bytes);
+  const plan = planQuantization(model, options);
+  const tensors = calibratedTensors(plan);
+  const histograms = new Map(tensors.map((t) => [t, new ActivationHistogram()]));
+  const session = await ort.InferenceSession.create(encodeModel(withExtraOutputs(model, tensors)), {
+    graphOptimizationLevel: "all",
+    executionMode: "sequential",
+    ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+  });
+  let batches = 0;
+  try {
+    for await (const feed of feeds) {
+      const result = await session.run(feed, tensors);
+      for (const t of tensors) {
+        const data = result[t]?.data;
+        if (!(data instanceof Float32Array)) throw new Error(`Calibration: tensor ${t} is not float32`);
+        histograms.get(t)!.add(data);
+      }
+      batches++;
+    }
+  } finally {
+    await session.release();
+  }
+  if (batches === 0) throw new Error("Calibration needs at least one input");
+  return { model, plan, histograms, batches };
+}
+
+/** Per-tensor parameters chosen from the calibration histograms by `options.method`. */
+export function chooseActivationParams(calibration: Calibration, options: ActivationOptions): Map<string, QuantParams> {
+  const params = new Map<string, QuantParams>();
+  for (const [t, histogram] of calibration.histograms) {
+    const { lo, hi } = histogram.chooseRange(options.method);
+    params.set(t, computeActivationParams(lo, hi, options.activationType));
+  }
+  return params;
+}
+
+/** The serialised QDQ model for one choice of activation type and range method. */
+export function buildQuantizedModel(calibration: Calibration, options: ActivationOptions): Uint8Array {
+  const params = chooseActivationParams(calibration, options);
+  return encodeModel(applyQuantization(calibration.model, calibration.plan, params));
+}
