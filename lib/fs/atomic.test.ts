@@ -41,7 +41,8 @@ describe("writeFileAtomic", () => {
     child.kill("SIGKILL");
     expect(await exited).toBeNull();
     const torn = tmpName();
-    expect(torn).toBeDefined();
+    // The writer's own temp file (dot-prefixed next to the target, tagged with its pid), left torn.
+    expect(torn).toMatch(new RegExp(`^\\.index-abc\\.bin\\.${child.pid}\\.\\d+\\.tmp$`));
     expect((await fs.stat(path.join(dir, torn!))).size).toBeLessThan(512 * 1024 * 1024);
     expect(await fs.readFile(target, "utf8")).toBe("the served index");
     // The next writer is not blocked by the leftover.
