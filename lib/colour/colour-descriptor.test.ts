@@ -5,7 +5,7 @@ import {
   describeColourBin,
   describeRgbColour,
 } from "./colour-descriptor";
-import { convertRgbToLab } from "./lab";
+import { convertPixelsToLab } from "../image/lab";
 
 /** A w×h image filled with `outer`, with a centred square of side `side` in `inner`. */
 function makeSquare(w: number, h: number, side: number, inner: number[], outer: number[]) {
@@ -43,9 +43,9 @@ function massBy(desc: Float32Array, pick: (bin: ReturnType<typeof describeColour
   return m;
 }
 
-describe("convertRgbToLab", () => {
+describe("convertPixelsToLab", () => {
   it("matches reference CIELAB (D65) values", () => {
-    const lab = convertRgbToLab(new Uint8Array([255, 255, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 128, 128, 128]));
+    const lab = convertPixelsToLab(new Uint8Array([255, 255, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 128, 128, 128]), 3);
     const expected = [100, 0, 0, 0, 0, 0, 53.2408, 80.0925, 67.2032, 32.297, 79.1875, -107.8602, 53.585, 0, 0];
     expected.forEach((v, i) => expect(lab[i]).toBeCloseTo(v, 2));
   });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { convertRgbToLab } from "./lab";
+import { convertPixelsToLab } from "../image/lab";
 
 /**
  * The colour descriptor's parameters; recorded in the model manifest so the server checks
@@ -114,7 +114,7 @@ export function describeRgbColour(
   config: ColourDescriptorConfig = defaultColourDescriptor,
   weights?: ArrayLike<number>,
 ): Float32Array {
-  return computeColourDescriptor(convertRgbToLab(rgb), config, weights);
+  return computeColourDescriptor(convertPixelsToLab(rgb, 3), config, weights);
 }
 
 /** Which part of the descriptor a bin is, for tests and for naming a colour. */

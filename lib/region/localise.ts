@@ -1,4 +1,4 @@
-import { convertRgbToLab } from "../colour/lab";
+import { convertPixelsToLab } from "../image/lab";
 import { clusterColours, computeMixtureCost, distanceToClusters } from "./colour-clusters";
 import { blurBox, labelComponents, thresholdOtsu } from "./mask-ops";
 
@@ -84,7 +84,7 @@ export function localiseProduct(rgb: Uint8Array, width: number, height: number, 
   const margin = options.margin ?? 0.05;
   const minConfidence = options.minConfidence ?? 0.3;
   const pixels = width * height;
-  const lab = convertRgbToLab(rgb);
+  const lab = convertPixelsToLab(rgb, 3);
   const band = Math.max(2, Math.round(0.04 * Math.min(width, height)));
   const border = sampleIndices((p) => isBorder(p, width, height, band), pixels);
   const prior = centrePrior(width, height);
