@@ -3,6 +3,7 @@ import { storeImage } from "../catalog/store";
 import { toCatalogImageExt, type CatalogItem } from "../catalog/types";
 import { AppError } from "../errors";
 import { acceptImage } from "../image/accept";
+import { stripPhotoMetadata } from "../image/strip-metadata";
 import { DEFAULT_DUPLICATE_COSINE } from "../search/collapse";
 import type { SearchService } from "../search/types";
 import type { ItemPatch, NewItemFields } from "./item-fields";
@@ -43,14 +44,17 @@ export async function addItem(ctx: EditorContext, photo: Uint8Array, fields: New
   const { service } = ctx;
   const info = await acceptImage(photo, "catalog", { maxPixels: ctx.maxPixels });
   const imageExt = toCatalogImageExt(info.format);
-  const imageHash = createHash("sha256").update(photo).digest("hex");
+  const run = ctx.runHeavy ?? ((work) => work());
+  // Stored, served and embedded as stripped (upright, no EXIF/GPS/XMP/ICC): the hash is of those bytes.
+  const stored = await run(() => stripPhotoMetadata(photo, info.format, { maxPixels: ctx.maxPixels }));
+  const imageHash = createHash("sha256").update(stored.bytes).digest("hex");
   const labelColumn = (service.model.classifier?.labelColumn ?? "articleType") as keyof NewItemFields;
   const item: CatalogItem = {
     ...fields,
     imageHash,
     imageExt,
-    width: info.width,
-    height: info.height,
+    width: stored.width,
+    height: stored.height,
     label: String(fields[labelColumn] ?? fields.articleType),
     // Added products are served but never part of the evaluation protocol.
     split: "excluded",
@@ -60,15 +64,14 @@ export async function addItem(ctx: EditorContext, photo: Uint8Array, fields: New
     throw new AppError("conflict", `A product with id ${fields.id} exists already: PATCH or DELETE it, or import with replacement.`);
   }
   if (existing && sameItem(existing.item, item)) return { item: existing.item, status: "unchanged", duplicates: [] };
-  const run = ctx.runHeavy ?? ((work) => work());
-  const { embedding } = await run(() => service.embedPhoto(photo));
+  const { embedding } = await run(() => service.embedPhoto(stored.bytes));
   const duplicates = await findNearDuplicates(service, embedding, fields.id, options.duplicateThreshold ?? DEFAULT_DUPLICATE_COSINE);
   if (options.rejectDuplicates && duplicates.length > 0) {
     const list = duplicates.map((d) => `${d.id} (cosine ${d.score.toFixed(3)})`).join(", ");
     throw new AppError("conflict", `Rejected as a near-duplicate of ${list}. Add it without rejectDuplicates to keep both.`);
   }
   // The photo is on disk before the record that points at it is logged.
-  await storeImage(ctx.catalogDir, item, photo);
+  await storeImage(ctx.catalogDir, item, stored.bytes);
   await service.store.upsert([{ item, vector: embedding }]);
   service.markChanged();
   await service.refresh();
