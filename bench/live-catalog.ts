@@ -14,7 +14,6 @@ import { catalogFiles, readCatalog } from "../lib/catalog/store";
 import { loadConfig } from "../lib/config";
 import { writeJsonAtomic } from "../lib/fs/atomic";
 import { addItem } from "../lib/live/catalog-editor";
-import { compactCatalog } from "../lib/vector-store/embedded/compact";
 import { createSearchService } from "../lib/search/search-service";
 import { resolveServedModel } from "../lib/model/manifest";
 import { createRng } from "../lib/random";
@@ -76,7 +75,7 @@ await runCli(async () => {
     const searchAfter = await searchMs();
     const logBytes = store.info().logBytes;
     const replay = await timed(() => EmbeddedStore.open(dir, target));
-    const compaction = await timed(() => compactCatalog(store, dir, model));
+    const compaction = await timed(() => store.compact(model));
     const reopen = await timed(() => EmbeddedStore.open(dir, target));
     let addMs: ReturnType<typeof summary> | undefined;
     if (options.photos) {

@@ -1,11 +1,12 @@
 import { promises as fs } from "node:fs";
 import { z } from "zod";
 import { parseCliArgs, runCli } from "../lib/cli/args";
+import { consoleOutput } from "../lib/cli/console-output";
 import { loadConfig } from "../lib/config";
 import { AppError } from "../lib/errors";
 import { addItem } from "../lib/live/catalog-editor";
 import { newItemFieldsSchema } from "../lib/live/item-fields";
-import { openCatalogEditor, runImport } from "../lib/live/editor-session";
+import { openCatalogEditor } from "../lib/live/editor-session";
 
 const optionsSchema = z.object({
   photo: z.string().optional(),
@@ -37,7 +38,8 @@ await runCli(async () => {
   const config = loadConfig();
   if (csv !== undefined || images !== undefined) {
     if (!csv || !images) throw new AppError("bad_request", usage);
-    await runImport(config, { csv, images, rejectDuplicates, duplicateThreshold, compact });
+    const editor = await openCatalogEditor(config, consoleOutput);
+    await editor.runImport({ csv, images, rejectDuplicates, duplicateThreshold, compact });
     return;
   }
   if (!photo) throw new AppError("bad_request", usage);
@@ -48,7 +50,7 @@ await runCli(async () => {
   const bytes = await fs.readFile(photo).catch((error: unknown) => {
     throw new AppError("not_found", `Cannot read ${photo}`, { cause: error });
   });
-  const editor = await openCatalogEditor(config);
+  const editor = await openCatalogEditor(config, consoleOutput);
   const result = await addItem(editor.ctx, new Uint8Array(bytes), parsed.data, { rejectDuplicates, duplicateThreshold });
   console.log(JSON.stringify({ status: result.status, id: result.item.id, duplicates: result.duplicates }));
   if (compact) await editor.compact();

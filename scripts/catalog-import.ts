@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
+import { consoleOutput } from "../lib/cli/console-output";
 import { AppError } from "../lib/errors";
-import { openCatalogEditor, runImport } from "../lib/live/editor-session";
+import { openCatalogEditor } from "../lib/live/editor-session";
 
 const optionsSchema = z.object({
   csv: z.string().optional(),
@@ -21,15 +22,9 @@ const usage =
 await runCli(async () => {
   const { options } = parseCliArgs(process.argv.slice(2), optionsSchema);
   const { csv, images, duplicatesReport, ...rest } = options;
-  const config = loadConfig();
-  if (csv || images) {
-    if (!csv || !images) throw new AppError("bad_request", usage);
-    await runImport(config, { csv, images, ...rest });
-  } else if (!duplicatesReport) {
-    throw new AppError("bad_request", usage);
-  }
-  if (duplicatesReport) {
-    const editor = await openCatalogEditor(config);
-    await editor.writeDuplicateReport(duplicatesReport, rest.duplicateThreshold);
-  }
+  if ((csv || images) && !(csv && images)) throw new AppError("bad_request", usage);
+  if (!csv && !duplicatesReport) throw new AppError("bad_request", usage);
+  const editor = await openCatalogEditor(loadConfig(), consoleOutput);
+  if (csv && images) await editor.runImport({ csv, images, ...rest });
+  if (duplicatesReport) await editor.writeDuplicateReport(duplicatesReport, rest.duplicateThreshold);
 });

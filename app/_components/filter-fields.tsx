@@ -1,5 +1,5 @@
 import type { CatalogFacets } from "@/lib/server/catalog-facets";
-import { K_MAX } from "@/lib/share/filter-keys";
+import { K_MAX } from "@/lib/search/k-bounds";
 import { filterKeys, type FilterKey, type SearchFilters } from "@/lib/vector-store/types";
 
 const filterLabels: Record<FilterKey, string> = {

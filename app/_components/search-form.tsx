@@ -3,7 +3,7 @@
 import { useActionState, useState, startTransition, type FormEvent } from "react";
 import type { CatalogFacets } from "@/lib/server/catalog-facets";
 import type { SearchFilters } from "@/lib/vector-store/types";
-import { K_DEFAULT } from "@/lib/share/filter-keys";
+import { K_DEFAULT } from "@/lib/search/k-bounds";
 import { FilterFields } from "./filter-fields";
 import { ImagePicker } from "./image-picker";
 import { submitSearch, type SearchFormState } from "./search-action";

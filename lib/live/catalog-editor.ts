@@ -4,6 +4,7 @@ import { toCatalogImageExt, type CatalogItem } from "../catalog/types";
 import { AppError } from "../errors";
 import { acceptImage } from "../image/accept";
 import { stripPhotoMetadata } from "../image/strip-metadata";
+import { labelFor } from "../search/category-ranker";
 import { DEFAULT_DUPLICATE_COSINE } from "../search/collapse";
 import type { SearchService } from "../search/types";
 import type { ItemPatch, NewItemFields } from "./item-fields";
@@ -48,18 +49,17 @@ export async function addItem(ctx: EditorContext, photo: Uint8Array, fields: New
   // Stored, served and embedded as stripped (upright, no EXIF/GPS/XMP/ICC): the hash is of those bytes.
   const stored = await run(() => stripPhotoMetadata(photo, info.format, { maxPixels: ctx.maxPixels }));
   const imageHash = createHash("sha256").update(stored.bytes).digest("hex");
-  const labelColumn = (service.model.classifier?.labelColumn ?? "articleType") as keyof NewItemFields;
   const item: CatalogItem = {
     ...fields,
     imageHash,
     imageExt,
     width: stored.width,
     height: stored.height,
-    label: String(fields[labelColumn] ?? fields.articleType),
+    label: labelFor(service.model, fields),
     // Added products are served but never part of the evaluation protocol.
     split: "excluded",
   };
-  const existing = await service.store.get(fields.id);
+  const existing = await service.getEntry(fields.id);
   if (existing && !options.replace) {
     throw new AppError("conflict", `A product with id ${fields.id} exists already: PATCH or DELETE it, or import with replacement.`);
   }
@@ -72,15 +72,13 @@ export async function addItem(ctx: EditorContext, photo: Uint8Array, fields: New
   }
   // The photo is on disk before the record that points at it is logged.
   await storeImage(ctx.catalogDir, item, stored.bytes);
-  await service.store.upsert([{ item, vector: embedding }]);
-  service.markChanged();
-  await service.refresh();
+  await service.upsert([{ item, vector: embedding }]);
   return { item, status: existing ? "replaced" : "added", duplicates };
 }
 
 /** Existing products whose cosine to `vector` is at least `threshold`, best first (the id itself excluded). */
 export async function findNearDuplicates(service: SearchService, vector: Float32Array, id: string, threshold: number): Promise<NearDuplicate[]> {
-  const hits = await service.store.search(vector, { k: 10, excludeIds: [id] });
+  const hits = await service.nearest(vector, { k: 10, excludeIds: [id] });
   return hits
     .filter((hit) => hit.score >= threshold)
     .map((hit) => ({ id: hit.item.id, score: hit.score, productDisplayName: hit.item.productDisplayName }));
@@ -89,22 +87,15 @@ export async function findNearDuplicates(service: SearchService, vector: Float32
 /** Changes a product's metadata; `not_found` for an unknown id. */
 export async function updateItem(ctx: EditorContext, id: string, patch: ItemPatch): Promise<CatalogItem> {
   const { service } = ctx;
-  const labelColumn = service.model.classifier?.labelColumn ?? "articleType";
-  const current = await service.store.get(id);
+  const current = await service.getEntry(id);
   if (!current) throw new AppError("not_found", `No product with id ${id}`);
-  const next = { ...current.item, ...dropUndefined(patch) };
-  const updated = await service.store.update(id, { ...dropUndefined(patch), label: String(next[labelColumn as keyof CatalogItem]) });
-  service.markChanged();
-  await service.refresh();
-  return updated;
+  const changes = dropUndefined(patch);
+  return service.update(id, { ...changes, label: labelFor(service.model, { ...current.item, ...changes }) });
 }
 
 /** Removes products; returns how many existed. Their photos stay (content-addressed, maybe shared). */
 export async function removeItems(ctx: EditorContext, ids: readonly string[]): Promise<number> {
-  const removed = await ctx.service.store.remove(ids);
-  ctx.service.markChanged();
-  await ctx.service.refresh();
-  return removed;
+  return ctx.service.remove(ids);
 }
 
 function sameItem(a: CatalogItem, b: CatalogItem): boolean {

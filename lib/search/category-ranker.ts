@@ -4,6 +4,19 @@ import type { PredictedLabel } from "./types";
 
 export type RankingConfig = NonNullable<ModelManifest["ranking"]>;
 
+/** The column a catalog labels its items by unless told otherwise (the data set's article type). */
+const DEFAULT_LABEL_COLUMN = "articleType";
+
+/** The catalog column the served model's labels come from. */
+export function labelColumnOf(model: Pick<ModelManifest, "classifier">): keyof CatalogItem {
+  return (model.classifier?.labelColumn ?? DEFAULT_LABEL_COLUMN) as keyof CatalogItem;
+}
+
+/** A product's label under the served model: its label column's value (the article type when it has none). */
+export function labelFor(model: Pick<ModelManifest, "classifier">, fields: Pick<CatalogItem, "articleType"> & Partial<CatalogItem>): string {
+  return String(fields[labelColumnOf(model)] ?? fields.articleType);
+}
+
 /** A plain nearest neighbour of the query: its record and cosine similarity. */
 export type Neighbour = { item: CatalogItem; score: number };
 
@@ -24,7 +37,7 @@ export class CategoryRanker {
   constructor(model: ModelManifest) {
     this.labels = model.classifier?.labels ?? [];
     this.config = model.ranking ?? { categoryBoost: 0, source: "classifier", neighbours: 10, sharpness: 10 };
-    this.labelColumn = (model.classifier?.labelColumn ?? "articleType") as keyof CatalogItem;
+    this.labelColumn = labelColumnOf(model);
     this.indexOf = new Map(this.labels.map((label, i) => [label, i]));
   }
 

@@ -5,23 +5,18 @@ import { Embedder } from "../embed/embedder";
 import { AppError } from "../errors";
 import { resolveServedModel, type ModelManifest } from "../model/manifest";
 import { createVectorStore } from "../vector-store/create-store";
-import { EmbeddedStore } from "../vector-store/embedded/embedded-store";
-import type { StoreHit, StoreQuery, VectorStore } from "../vector-store/types";
+import type { CompactResult, StoredEntry, StoreHit, StorePatch, StoreQuery, StoreSnapshot, VectorStore } from "../vector-store/types";
 import { CategoryRanker } from "./category-ranker";
 import { collapseHits } from "./collapse";
+import { checkK, K_MAX } from "./k-bounds";
 import type { HealthReport, SearchOptions, SearchOutcome, SearchService } from "./types";
 
-const MAX_K = 100;
 /** How often the item list of a store without refresh() (shared by instances) is re-read. */
 const RELIST_MS = 10_000;
 
-function checkK(k: number): void {
-  if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new AppError("bad_request", `k must be an integer from 1 to ${MAX_K}`);
-}
-
 /** The engine behind the app: one model and one vector store, loaded once per process. */
 class EngineSearchService implements SearchService {
-  private snapshot: CatalogItem[] = [];
+  private listed: CatalogItem[] = [];
   private byId = new Map<string, CatalogItem>();
   private stale = true;
   private listedAt = 0;
@@ -31,12 +26,12 @@ class EngineSearchService implements SearchService {
     private readonly config: Config,
     readonly model: ModelManifest,
     private readonly embedder: Embedder,
-    readonly store: VectorStore,
+    private readonly store: VectorStore,
     private readonly ranker: CategoryRanker,
   ) {}
 
   get items(): readonly CatalogItem[] {
-    return this.snapshot;
+    return this.listed;
   }
 
   async refresh(): Promise<void> {
@@ -68,17 +63,52 @@ class EngineSearchService implements SearchService {
 
   private setSnapshot(items: CatalogItem[]): void {
     this.listedAt = Date.now();
-    if (items === this.snapshot) return;
-    this.snapshot = items;
+    if (items === this.listed) return;
+    this.listed = items;
     this.byId = new Map(items.map((item) => [item.id, item]));
-  }
-
-  markChanged(): void {
-    this.stale = true;
   }
 
   getItem(id: string): CatalogItem | undefined {
     return this.byId.get(id);
+  }
+
+  getEntry(id: string): Promise<StoredEntry | undefined> {
+    return this.store.get(id);
+  }
+
+  nearest(vector: Float32Array, query: StoreQuery): Promise<StoreHit[]> {
+    return this.store.search(vector, query);
+  }
+
+  upsert(entries: readonly StoredEntry[]): Promise<void> {
+    return this.write(() => this.store.upsert(entries));
+  }
+
+  update(id: string, patch: StorePatch): Promise<CatalogItem> {
+    return this.write(() => this.store.update(id, patch));
+  }
+
+  remove(ids: readonly string[]): Promise<number> {
+    return this.write(() => this.store.remove(ids));
+  }
+
+  compact(): Promise<CompactResult> {
+    const { compact } = this.store;
+    if (!compact) throw needsEmbedded();
+    return this.write(() => compact.call(this.store, this.model));
+  }
+
+  snapshot(): StoreSnapshot {
+    if (!this.store.snapshot) throw needsEmbedded();
+    return this.store.snapshot();
+  }
+
+  /** Every write: the store's own, then a re-read of the items, so `items` already shows it. */
+  private async write<T>(work: () => Promise<T>): Promise<T> {
+    const result = await work();
+    this.stale = true;
+    await this.refresh();
+    return result;
   }
 
   async embedPhoto(bytes: Uint8Array): Promise<{ embedding: Float32Array; probabilities?: Float32Array }> {
@@ -122,7 +152,7 @@ class EngineSearchService implements SearchService {
   /** Store search, optionally collapsing near-identical products (over-fetches, then keeps k). */
   private async searchStore(vector: Float32Array, query: StoreQuery, collapse: number | undefined): Promise<StoreHit[]> {
     if (collapse === undefined) return this.store.search(vector, query);
-    const candidates = await this.store.search(vector, { ...query, k: Math.min(query.k * 4, MAX_K * 4) });
+    const candidates = await this.store.search(vector, { ...query, k: Math.min(query.k * 4, K_MAX * 4) });
     return collapseHits(candidates, query.k, collapse, (hitId) => this.store.get(hitId));
   }
 
@@ -138,24 +168,18 @@ class EngineSearchService implements SearchService {
 
   health(): HealthReport {
     const { height, width } = this.model.preprocess;
-    const indexId = this.store instanceof EmbeddedStore ? this.store.info().indexId : this.store.backend;
+    const { indexId, indexKind } = this.store.info();
     return {
       ok: true,
       model: { id: this.model.id, name: this.model.name, dim: this.model.embedding.dim, input: { height, width } },
-      index: { id: indexId, kind: "flat", size: this.snapshot.length },
-      catalogSize: this.snapshot.length,
+      index: { id: indexId, kind: indexKind, size: this.listed.length },
+      catalogSize: this.listed.length,
     };
   }
 }
 
-/** The one seam where the vector store backend is chosen (VECTOR_BACKEND, see lib/vector-store/create-store.ts). */
-export async function openVectorStore(config: Config, model: ModelManifest): Promise<VectorStore> {
-  const target = { id: model.id, dim: model.embedding.dim };
-  return createVectorStore(config, {
-    modelId: model.id,
-    dim: model.embedding.dim,
-    openEmbedded: () => EmbeddedStore.open(config.CATALOG_DIR, target, { accelerate: { threads: config.ORT_THREADS } }),
-  });
+function needsEmbedded(): AppError {
+  return new AppError("bad_request", "This needs the embedded backend (VECTOR_BACKEND=embedded)");
 }
 
 /**
@@ -167,7 +191,7 @@ export async function createSearchService(config: Config, modelName = config.MOD
   const model = await resolveServedModel(config.MODELS_DIR, modelName || undefined);
   // Side by side: the ONNX session loads while the catalog and its index are read (cold start).
   const [store, embedder] = await Promise.all([
-    openVectorStore(config, model),
+    createVectorStore(config, { id: model.id, dim: model.embedding.dim }),
     Embedder.create(config.MODELS_DIR, model, { threads: config.ORT_THREADS }),
   ]);
   const service = new EngineSearchService(config, model, embedder, store, new CategoryRanker(model));

@@ -1,6 +1,8 @@
 import type { CatalogItem } from "../catalog/types";
 import type { ModelManifest } from "../model/manifest";
-import type { SearchFilters, VectorStore } from "../vector-store/types";
+import type {
+  CompactResult, IndexKind, SearchFilters, StoredEntry, StoreHit, StorePatch, StoreQuery, StoreSnapshot,
+} from "../vector-store/types";
 
 export type SearchOptions = {
   /** Number of results, 1..100. */
@@ -34,31 +36,43 @@ export type SearchOutcome = {
 export type HealthReport = {
   ok: boolean;
   model: { id: string; name: string; dim: number; input: { height: number; width: number } };
-  index: { id: string; kind: "flat" | "hnsw"; size: number };
+  index: { id: string; kind: IndexKind; size: number };
   catalogSize: number;
 };
 
 /**
- * What the web layer needs from the engine. One instance per process, created by
- * lib/server; every method validates its input and throws AppError on bad input.
+ * What the web layer and the CLIs need from the engine. One instance per process,
+ * created by lib/server or a CLI; every method validates its input and throws
+ * AppError on bad input. Writes go through the service only: each is durable when
+ * it resolves and already reflected in `items`.
  */
 export interface SearchService {
   /** All items in catalog order (a snapshot, replaced when the catalog changes). */
   readonly items: readonly CatalogItem[];
-  /** Where vectors and records live; writes go through lib/live/catalog-editor.ts. */
-  readonly store: VectorStore;
   readonly model: ModelManifest;
-  /** Picks up changes made elsewhere (another process, or `store` writes after `markChanged`). */
+  /** Picks up changes other processes made (another instance, the CLI). */
   refresh(): Promise<void>;
-  /** Tells the service that its store was written to, so the next refresh re-reads the items. */
-  markChanged(): void;
   getItem(id: string): CatalogItem | undefined;
+  /** A product's record and vector as stored now (not the `items` snapshot). */
+  getEntry(id: string): Promise<StoredEntry | undefined>;
   /** The L2-normalised embedding of a photo (and class probabilities when the model has a classifier). */
   embedPhoto(bytes: Uint8Array): Promise<{ embedding: Float32Array; probabilities?: Float32Array }>;
   /** Searches with an uploaded photo (raw bytes, any format sharp reads). */
   searchByImage(bytes: Uint8Array, options: SearchOptions): Promise<SearchOutcome>;
   /** "More like this" for a catalog item, the item itself excluded. */
   similarTo(id: string, options: SearchOptions): Promise<SearchOutcome>;
+  /** Plain nearest neighbours of a vector by cosine (no category ranking), e.g. for duplicate checks. */
+  nearest(vector: Float32Array, query: StoreQuery): Promise<StoreHit[]>;
+  /** Adds products or replaces those with the same id. */
+  upsert(entries: readonly StoredEntry[]): Promise<void>;
+  /** Changes a product's metadata; `not_found` for an unknown id. */
+  update(id: string, patch: StorePatch): Promise<CatalogItem>;
+  /** Removes products; returns how many existed. */
+  remove(ids: readonly string[]): Promise<number>;
+  /** Folds logged changes into a new catalog generation; `bad_request` for a backend without a log. */
+  compact(): Promise<CompactResult>;
+  /** Every live record and vector; `bad_request` for a backend that cannot hand them over at once. */
+  snapshot(): StoreSnapshot;
   /** Absolute path and content type of an item's stored photo. */
   imageFile(id: string): { path: string; contentType: string; etag: string };
   health(): HealthReport;

@@ -2,17 +2,15 @@ import { z } from "zod";
 import { AppError } from "../errors";
 import type { SearchOptions } from "../search/types";
 import { filterKeys, type FilterKey, type SearchFilters } from "../vector-store/types";
-import { K_DEFAULT, K_MAX } from "./filter-keys";
-
-const kMessage = `k must be a whole number from 1 to ${K_MAX}`;
+import { K_DEFAULT, K_MAX, K_MESSAGE } from "../search/k-bounds";
 
 /** k as a query parameter: plain decimal digits only (no "1e2", "0x10" or "5.0"). */
 export const kSchema = z
-  .string({ error: kMessage })
-  .regex(/^[0-9]{1,6}$/, { error: kMessage })
+  .string({ error: K_MESSAGE })
+  .regex(/^[0-9]{1,6}$/, { error: K_MESSAGE })
   .default(String(K_DEFAULT))
   .transform(Number)
-  .pipe(z.number().int().min(1, { error: kMessage }).max(K_MAX, { error: kMessage }))
+  .pipe(z.number().int().min(1, { error: K_MESSAGE }).max(K_MAX, { error: K_MESSAGE }))
   .describe(`Number of results, 1 to ${K_MAX}`);
 
 const filterValueSchema = (key: FilterKey) =>

@@ -1,25 +1,20 @@
 import type { Config } from "../config";
 import { AppError } from "../errors";
+import { EmbeddedStore } from "./embedded/embedded-store";
 import { PgVectorStore } from "./pgvector";
 import type { VectorStore } from "./types";
 
-export type VectorStoreTarget = {
-  /** The served model's id (names the pgvector table, so models never mix). */
-  modelId: string;
-  /** The served model's embedding size. */
-  dim: number;
-  /** Opens the embedded backend; passed in by the caller, which owns the catalog files it reads. */
-  openEmbedded: () => Promise<VectorStore>;
-};
+/** The served model a store is opened for. */
+export type StoreModel = { id: string; dim: number };
 
 /**
- * Opens the vector store the configuration selects: `embedded` (default) or
- * `pgvector` (DATABASE_URL). Either way the store is checked against the served
- * model's dimension before it is returned.
+ * The one seam where the backend is chosen: `embedded` (default; the catalog files of
+ * CATALOG_DIR, searched with ORT_THREADS) or `pgvector` (DATABASE_URL). Either way the
+ * store holds the served model's vectors, or this throws `not_ready`.
  */
 export async function createVectorStore(
-  config: Pick<Config, "VECTOR_BACKEND" | "DATABASE_URL" | "DATABASE_POOL_MAX">,
-  target: VectorStoreTarget,
+  config: Pick<Config, "VECTOR_BACKEND" | "DATABASE_URL" | "DATABASE_POOL_MAX" | "CATALOG_DIR" | "ORT_THREADS">,
+  model: StoreModel,
 ): Promise<VectorStore> {
   if (config.VECTOR_BACKEND === "pgvector") {
     if (!config.DATABASE_URL) {
@@ -27,15 +22,11 @@ export async function createVectorStore(
     }
     return PgVectorStore.open({
       connectionString: config.DATABASE_URL,
-      modelId: target.modelId,
-      dim: target.dim,
+      modelId: model.id,
+      dim: model.dim,
       maxConnections: config.DATABASE_POOL_MAX,
     });
   }
-  const store = await target.openEmbedded();
-  if (store.dim !== target.dim) {
-    await store.close();
-    throw new AppError("not_ready", `The embedded store holds ${store.dim}-d vectors, the served model ${target.modelId} has ${target.dim}`);
-  }
-  return store;
+  // EmbeddedStore.open already refuses an index built for another model or dimension.
+  return EmbeddedStore.open(config.CATALOG_DIR, model, { accelerate: { threads: config.ORT_THREADS } });
 }

@@ -67,6 +67,12 @@ describe("search service on the pgvector backend", () => {
     expect(pgvector.items.map((i) => i.id)).toEqual(embedded.items.map((i) => i.id));
   });
 
+  it("reports each backend's real index kind in health", () => {
+    expect(embedded.health().index.kind).toBe("flat");
+    // pgvector builds no HNSW graph past 2,000 dimensions (the 2048-d backbone): then it scans exactly.
+    expect(pgvector.health().index).toEqual({ id: "pgvector", kind: pgvector.model.embedding.dim > 2000 ? "flat" : "hnsw", size: embedded.items.length });
+  });
+
   it("answers photo searches like the embedded store", async () => {
     for (const item of embedded.items.filter((_, row) => row % 40 === 3)) {
       const bytes = new Uint8Array(await readFile(embedded.imageFile(item.id).path));

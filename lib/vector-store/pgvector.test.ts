@@ -20,7 +20,7 @@ import { createVectorStore } from "./create-store";
 import { PgVectorStore } from "./pgvector";
 import { syncCatalogToPg } from "./pg-sync";
 import { syncCatalogToStore } from "./sync-catalog";
-import type { SearchFilters, StoreHit, VectorStore } from "./types";
+import type { SearchFilters, StoreHit } from "./types";
 
 const catalogDir = process.env.PGVECTOR_PARITY_CATALOG ?? "data/catalog-small";
 const queryCount = Number(process.env.PGVECTOR_PARITY_QUERIES ?? 60);
@@ -246,16 +246,24 @@ describe("pgvector store: writes and errors", () => {
 });
 
 describe("createVectorStore", () => {
-  it("opens the embedded store by default and pgvector when configured", async () => {
-    const embedded = { backend: "embedded", dim: 4, close: async () => undefined } as unknown as VectorStore;
-    const config = loadConfig(env({}));
+  it("opens the embedded store by default and pgvector when configured, each reporting its index kind", async () => {
+    const config = { ...loadConfig(env({})), CATALOG_DIR: catalogDir };
     expect(config.VECTOR_BACKEND).toBe("embedded");
-    expect(await createVectorStore(config, { modelId: "m", dim: 4, openEmbedded: async () => embedded })).toBe(embedded);
-    await expect(createVectorStore(config, { modelId: "m", dim: 8, openEmbedded: async () => embedded })).rejects.toMatchObject({ code: "not_ready" });
+    const embedded = await createVectorStore(config, { id: modelId, dim: index.dim });
+    expect(embedded.backend).toBe("embedded");
+    expect(await embedded.count()).toBe(items.length);
+    expect(embedded.info()).toMatchObject({ indexKind: "flat", indexId: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    await embedded.close();
+    await expect(createVectorStore(config, { id: modelId, dim: index.dim + 1 })).rejects.toMatchObject({ code: "not_ready" });
     const pgConfig = loadConfig(env({ VECTOR_BACKEND: "pgvector", DATABASE_URL: server.url, DATABASE_POOL_MAX: "1" }));
-    const pgStore = await createVectorStore(pgConfig, { modelId: "roundtrip_test", dim: 4, openEmbedded: () => Promise.reject(new Error("not used")) });
+    const pgStore = await createVectorStore(pgConfig, { id: "roundtrip_test", dim: 4 });
     expect(pgStore.backend).toBe("pgvector");
+    expect(pgStore.info()).toEqual({ indexId: "pgvector", indexKind: "hnsw" });
     await pgStore.close();
+    // Past pgvector's 2,000-dimension HNSW limit there is no graph: every search scans exactly.
+    const wide = await createVectorStore(pgConfig, { id: "wide_test", dim: 2048 });
+    expect(wide.info()).toEqual({ indexId: "pgvector", indexKind: "flat" });
+    await wide.close();
   });
 
   it("requires DATABASE_URL for the pgvector backend", () => {

@@ -6,7 +6,7 @@ import {
   ensureSchema, parseVectorText, tableNamesFor, toCatalogItem, toVectorText, filterColumns, vectorIndexSql, type PgTableNames,
 } from "./pgvector-schema";
 import { buildGroupsSql, searchWithBoost, toGroupPages, type GroupRequest } from "./pgvector-search";
-import type { StoreHit, StoredEntry, StoreQuery, VectorStore } from "./types";
+import type { StoreHit, StoredEntry, StoreInfo, StorePatch, StoreQuery, VectorStore } from "./types";
 
 export type PgVectorStoreOptions = {
   /** postgres://user:password@host:port/database (DATABASE_URL). */
@@ -82,6 +82,14 @@ export class PgVectorStore implements VectorStore {
     return store;
   }
 
+  /**
+   * Unfiltered searches walk the HNSW graph; pgvector builds none past HNSW_MAX_DIM
+   * (the 2048-d backbone), where every search is an exact scan.
+   */
+  info(): StoreInfo {
+    return { indexId: this.backend, indexKind: vectorIndexSql(this.names, this.dim) ? "hnsw" : "flat" };
+  }
+
   async count(): Promise<number> {
     const result = await this.run<{ n: number }>(`SELECT count(*)::int AS n FROM ${this.names.table}`);
     return result.rows[0]?.n ?? 0;
@@ -134,7 +142,7 @@ export class PgVectorStore implements VectorStore {
     });
   }
 
-  async update(id: string, patch: Parameters<VectorStore["update"]>[1]): Promise<CatalogItem> {
+  async update(id: string, patch: StorePatch): Promise<CatalogItem> {
     const parsedPatch = patchSchema.safeParse(patch);
     if (!parsedPatch.success) throw new AppError("bad_request", `Invalid update: ${z.prettifyError(parsedPatch.error)}`);
     const t = this.names.table;

@@ -12,6 +12,29 @@ export type StoredEntry = { item: CatalogItem; vector: Float32Array };
 
 export type StoreHit = { item: CatalogItem; score: number };
 
+/** A metadata change: any field but the id and the photo's (those come with a new upsert). */
+export type StorePatch = Partial<Omit<CatalogItem, "id" | "imageHash" | "imageExt" | "width" | "height">>;
+
+/**
+ * How a store answers a search: `flat` scores every vector (exact), `hnsw` walks a
+ * graph (approximate; filtered searches may still scan exactly).
+ */
+export const indexKinds = ["flat", "hnsw"] as const;
+export type IndexKind = (typeof indexKinds)[number];
+
+/** What a store says about itself, for health reports. */
+export type StoreInfo = {
+  /** Identifies the served index: a content id for files, the backend's name for a database. */
+  indexId: string;
+  indexKind: IndexKind;
+};
+
+/** Every live record and its vector, in row order (compact: `vectors` holds `items.length × dim` floats). */
+export type StoreSnapshot = { items: CatalogItem[]; vectors: Float32Array };
+
+/** What folding a change log into a new generation did. */
+export type CompactResult = { generation: string; items: number; foldedLogBytes: number; ms: number };
+
 export type StoreQuery = {
   /** Number of results wanted, 1..100 at the API; stores accept any positive integer. */
   k: number;
@@ -36,6 +59,7 @@ export interface VectorStore {
   readonly backend: "embedded" | "pgvector";
   /** Dimension of the stored vectors (the served model's embedding size). */
   readonly dim: number;
+  info(): StoreInfo;
   count(): Promise<number>;
   get(id: string): Promise<StoredEntry | undefined>;
   /** Every record, in a stable order (for facets and pages); vectors are not loaded. */
@@ -43,7 +67,7 @@ export interface VectorStore {
   /** Adds new products or replaces existing ones (same id), atomically for the whole batch. */
   upsert(entries: readonly StoredEntry[]): Promise<void>;
   /** Changes metadata only; the vector stays. Returns the new record; `not_found` for an unknown id. */
-  update(id: string, patch: Partial<Omit<CatalogItem, "id" | "imageHash" | "imageExt" | "width" | "height">>): Promise<CatalogItem>;
+  update(id: string, patch: StorePatch): Promise<CatalogItem>;
   /** Removes products; returns how many existed. */
   remove(ids: readonly string[]): Promise<number>;
   /** Exact or approximate nearest neighbours by cosine similarity, best first. */
@@ -53,5 +77,12 @@ export interface VectorStore {
    * true when anything changed. Stores that read shared state on every call omit it.
    */
   refresh?(): Promise<boolean>;
+  /** Optional: every live record and vector at once (catalog-wide reports); stores that cannot omit it. */
+  snapshot?(): StoreSnapshot;
+  /**
+   * Optional: folds logged changes into a new catalog generation indexed for `model`,
+   * which every process sharing the catalog moves to. Stores without a log omit it.
+   */
+  compact?(model: { id: string; name: string }): Promise<CompactResult>;
   close(): Promise<void>;
 }

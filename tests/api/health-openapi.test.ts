@@ -75,6 +75,8 @@ describe("GET /api/health", () => {
     const report = healthResponseSchema.parse(await response.json());
     expect(report.ok).toBe(true);
     expect(report.index.size).toBe(report.catalogSize);
+    // The embedded store scores every vector (exact) and names its index by content id.
+    expect(report.index).toMatchObject({ kind: "flat", id: expect.stringMatching(/^[0-9a-f]{16}$/) });
   });
 });
 
@@ -91,6 +93,11 @@ describe("GET /api/openapi.json", () => {
       "/api/items/{id}/similar": ["get"],
       "/api/search": ["post"],
     });
+  });
+
+  it("documents both index kinds a health report can carry", () => {
+    const health = JSON.stringify(doc.components.schemas.Health);
+    expect(health).toContain('"enum":["flat","hnsw"]');
   });
 
   it("resolves every $ref inside the document", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { indexKinds } from "@/lib/vector-store/types";
 import { apiRegistry } from "../schema";
 
 export const healthResponseSchema = z
@@ -10,7 +11,11 @@ export const healthResponseSchema = z
       dim: z.number().int(),
       input: z.object({ height: z.number().int(), width: z.number().int() }),
     }),
-    index: z.object({ id: z.string(), kind: z.enum(["flat", "hnsw"]), size: z.number().int() }),
+    index: z.object({
+      id: z.string().describe("The served index: its content id (embedded) or the backend's name (pgvector)"),
+      kind: z.enum(indexKinds).describe("flat: every vector scored, exact; hnsw: a graph walk, approximate (pgvector up to 2,000 dimensions)"),
+      size: z.number().int(),
+    }),
     catalogSize: z.number().int(),
   })
   .register(apiRegistry, { id: "Health" });

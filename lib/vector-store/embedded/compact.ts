@@ -1,37 +1,40 @@
 import { publishCatalog, readCatalog } from "../../catalog/store";
 import { FlatIndex } from "../../index/flat-index";
 import { saveFlatIndex } from "../../index/index-file";
-import type { ModelManifest } from "../../model/manifest";
-import type { EmbeddedStore } from "./embedded-store";
+import type { CompactResult, StoreSnapshot } from "../types";
 import { appendChangeLog, changeLogPaths } from "./change-log";
 
-export type CompactResult = { generation: string; items: number; foldedLogBytes: number; ms: number };
+/** A generation held under its log's lock with every logged change applied (see EmbeddedStore.compact). */
+export type LockedGeneration = {
+  catalogDir: string;
+  generation: string | null;
+  generationDir: string;
+  /** Bytes of log applied so far: all of it, under the lock. */
+  offset: number;
+  dim: number;
+  snapshot(): StoreSnapshot;
+};
 
 /**
- * Folds the served generation and its change log into a new generation (items.json
- * and the served model's index, written by publishCatalog, which flips CURRENT
- * atomically), then seals the old log so every process moves over. Holds the log's
- * lock throughout: writes wait, searches do not (they keep using the old rows until
- * they see the new generation). Indexes of other models are not carried over.
+ * Folds a generation and its change log into a new generation (items.json and the
+ * model's index, written by publishCatalog, which flips CURRENT atomically), then
+ * seals the old log so every process moves over. The caller holds the log's lock
+ * throughout: writes wait, searches do not (they keep using the old rows until they
+ * see the new generation). Indexes of other models are not carried over.
  */
-export async function compactCatalog(store: EmbeddedStore, catalogDir: string, model: ModelManifest): Promise<CompactResult> {
-  const started = performance.now();
-  const result = await store.withLatest(async (state) => {
-    const { manifest } = await readCatalog(catalogDir);
-    const { items, vectors } = state.rows.snapshot();
-    const index = new FlatIndex(store.dim, items.map((item) => item.id), vectors);
-    const published = await publishCatalog(catalogDir, { ...manifest, itemCount: items.length, createdAt: new Date().toISOString() }, items, {
-      indexes: [
-        {
-          modelId: model.id,
-          save: (file) => saveFlatIndex(file, index, { modelId: model.id, modelName: model.name, builtAt: new Date().toISOString(), compactedFrom: state.generation }),
-        },
-      ],
-    });
-    const { log } = changeLogPaths(state.generationDir);
-    await appendChangeLog(log, state.offset, [{ op: "sealed", at: new Date().toISOString(), next: published.generation }]);
-    return { generation: published.generation, items: items.length, foldedLogBytes: state.offset };
+export async function foldGeneration(locked: LockedGeneration, model: { id: string; name: string }): Promise<Omit<CompactResult, "ms">> {
+  const { manifest } = await readCatalog(locked.catalogDir);
+  const { items, vectors } = locked.snapshot();
+  const index = new FlatIndex(locked.dim, items.map((item) => item.id), vectors);
+  const published = await publishCatalog(locked.catalogDir, { ...manifest, itemCount: items.length, createdAt: new Date().toISOString() }, items, {
+    indexes: [
+      {
+        modelId: model.id,
+        save: (file) => saveFlatIndex(file, index, { modelId: model.id, modelName: model.name, builtAt: new Date().toISOString(), compactedFrom: locked.generation }),
+      },
+    ],
   });
-  await store.refresh();
-  return { ...result, ms: performance.now() - started };
+  const { log } = changeLogPaths(locked.generationDir);
+  await appendChangeLog(log, locked.offset, [{ op: "sealed", at: new Date().toISOString(), next: published.generation }]);
+  return { generation: published.generation, items: items.length, foldedLogBytes: locked.offset };
 }

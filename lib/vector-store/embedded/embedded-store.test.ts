@@ -1,16 +1,29 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { publishCatalog } from "../../catalog/store";
 import type { CatalogItem, CatalogManifest } from "../../catalog/types";
 import { FlatIndex } from "../../index/flat-index";
 import { saveFlatIndex } from "../../index/index-file";
 import { changeLogPaths, encodeRecord } from "./change-log";
-import { compactCatalog } from "./compact";
-import type { ModelManifest } from "../../model/manifest";
 import { createRng } from "../../random";
 import { EmbeddedStore } from "./embedded-store";
+
+// A gate inside compaction: the test holds it there, under the log's lock, for as long as it needs.
+const foldHooks = vi.hoisted(() => ({ beforeFold: undefined as (() => Promise<void>) | undefined }));
+vi.mock("./compact", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("./compact")>();
+  return {
+    ...actual,
+    foldGeneration: async (...args: Parameters<typeof actual.foldGeneration>) => {
+      const hook = foldHooks.beforeFold;
+      foldHooks.beforeFold = undefined;
+      await hook?.();
+      return actual.foldGeneration(...args);
+    },
+  };
+});
 
 const dim = 8;
 const model = { id: "0123456789abcdef", name: "test-model" };
@@ -165,7 +178,7 @@ describe("EmbeddedStore", () => {
     await a.upsert([{ item: item("new-1", "Bags"), vector: fresh }]);
     await a.remove(["1000", "1001"]);
     const before = await a.search(fresh, { k: 10 });
-    const result = await compactCatalog(a, dir, model as ModelManifest);
+    const result = await a.compact(model);
     expect(result.items).toBe(49);
     expect(a.info()).toMatchObject({ generation: result.generation, logBytes: 0 });
     expect(await a.search(fresh, { k: 10 })).toEqual(before);
@@ -185,15 +198,25 @@ describe("EmbeddedStore", () => {
     const b = await open();
     await a.upsert([{ item: item("new-1", "Bags"), vector: unit(random) }]);
     await b.refresh();
-    let compacted = false;
-    const compaction = compactCatalog(a, dir, model as ModelManifest).then((result) => {
-      compacted = true;
-      return result;
+    // Compaction stops at the start of its fold, under the lock, until the test lets it go on.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const inside = new Promise<void>((resolve) => {
+      foldHooks.beforeFold = async () => {
+        resolve();
+        await held;
+      };
     });
-    await new Promise((resolve) => setTimeout(resolve, 0)); // compaction now holds the lock
+    const compaction = a.compact(model);
+    await inside;
     expect(await b.search(unit(random), { k: 3 })).toHaveLength(3);
-    expect(compacted).toBe(false);
-    const write = b.upsert([{ item: item("during", "Bags"), vector: unit(random) }]);
+    let written = false;
+    const write = b.upsert([{ item: item("during", "Bags"), vector: unit(random) }]).then(() => {
+      written = true;
+    });
+    expect(await b.search(unit(random), { k: 3 })).toHaveLength(3);
+    expect(written).toBe(false);
+    release();
     const { generation } = await compaction;
     await write;
     // The write waited for the lock: it is not in the compacted files but in the new generation's log.
@@ -204,6 +227,18 @@ describe("EmbeddedStore", () => {
     expect(published.items.map((i) => i.id)).not.toContain("during");
     expect(b.info().generation).toBe(generation);
     expect(await (await open()).get("during")).toBeDefined();
+  });
+
+  it("a filter value no product has matches nothing (which values a request may name is decided at the boundary)", async () => {
+    const store = await open();
+    const query = unit(random);
+    expect(await store.search(query, { k: 5, filters: { gender: "Nobody" } })).toEqual([]);
+    expect(await store.search(query, { k: 5, filters: { gender: "Men", articleType: "Nothing" } })).toEqual([]);
+    // A value whose last product is removed behaves the same.
+    const bags = base.items.filter((i) => i.label === "Bags").map((i) => i.id);
+    await store.remove(bags);
+    expect(await store.search(query, { k: 5, filters: { articleType: "Bags" } })).toEqual([]);
+    expect(await store.search(query, { k: 5, filters: { articleType: "Shirts" } })).toHaveLength(5);
   });
 
   it("keeps serving its generation when a newer one does not load (no index for this model)", async () => {

@@ -7,10 +7,9 @@ import { AppError } from "../../errors";
 import { loadFlatIndex } from "../../index/index-file";
 import { appendChangeLog, changeLogPaths, decodeVector, encodeVector, readChangeLog, type ChangeRecord } from "./change-log";
 import { LiveRows } from "./live-rows";
+import type { CompactResult, StoredEntry, StoreHit, StoreInfo, StorePatch, StoreQuery, StoreSnapshot, VectorStore } from "../types";
+import { foldGeneration } from "./compact";
 import { withFileLock } from "./log-lock";
-import type { StoredEntry, StoreHit, StoreQuery, VectorStore } from "../types";
-
-type Patch = Parameters<VectorStore["update"]>[1];
 
 /** How long a process keeps serving its generation after a newer one failed to load, before trying again. */
 const RELOAD_RETRY_MS = 5_000;
@@ -32,7 +31,7 @@ type Loaded = {
   writing: boolean;
 };
 
-export type EmbeddedStoreInfo = { generation: string | null; indexId: string; logBytes: number };
+export type EmbeddedStoreInfo = StoreInfo & { generation: string | null; logBytes: number };
 
 /**
  * The embedded VectorStore: the served generation's flat index in memory plus its
@@ -63,14 +62,30 @@ export class EmbeddedStore implements VectorStore {
     return new EmbeddedStore(catalogDir, model.id, model.dim, state, options);
   }
 
-  /** Which generation is served and how much log it carries. */
+  /** Which generation is served and how much log it carries; every search is exact (flat). */
   info(): EmbeddedStoreInfo {
-    return { generation: this.state.generation, indexId: this.state.indexId, logBytes: this.state.offset };
+    return { indexId: this.state.indexId, indexKind: "flat", generation: this.state.generation, logBytes: this.state.offset };
   }
 
   /** The live records and their vectors, compact and in row order (for reports). */
-  snapshot(): { items: CatalogItem[]; vectors: Float32Array } {
+  snapshot(): StoreSnapshot {
     return this.state.rows.snapshot();
+  }
+
+  /**
+   * Folds the served generation and its change log into a new generation (see
+   * foldGeneration), holding the log's lock throughout, then moves over to it.
+   */
+  async compact(model: { id: string; name: string }): Promise<CompactResult> {
+    const started = performance.now();
+    const result = await this.withLatest((state) =>
+      foldGeneration(
+        { catalogDir: this.catalogDir, generation: state.generation, generationDir: state.generationDir, offset: state.offset, dim: this.dim, snapshot: () => state.rows.snapshot() },
+        model,
+      ),
+    );
+    await this.refresh();
+    return { ...result, ms: performance.now() - started };
   }
 
   /** The directory of the served generation (where its log lives). */
@@ -135,7 +150,7 @@ export class EmbeddedStore implements VectorStore {
     await this.write(() => ({ op: "upsert", at, entries: checked.map((e) => ({ item: e.item, vector: encodeVector(e.vector) })) }));
   }
 
-  async update(id: string, patch: Patch): Promise<CatalogItem> {
+  async update(id: string, patch: StorePatch): Promise<CatalogItem> {
     let updated: CatalogItem | undefined;
     await this.write((state) => {
       const row = state.rows.rowOf(id);
@@ -167,7 +182,7 @@ export class EmbeddedStore implements VectorStore {
    * Runs `work` under the generation's lock with every logged change applied, so it
    * validates against the latest state. Used by writes and by compaction.
    */
-  async withLatest<T>(work: (state: Readonly<Loaded>) => Promise<T>): Promise<T> {
+  private async withLatest<T>(work: (state: Readonly<Loaded>) => Promise<T>): Promise<T> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const state = this.state;
       const { lock } = changeLogPaths(state.generationDir);

@@ -1,5 +1,4 @@
 import type { CatalogItem } from "../../catalog/types";
-import { AppError } from "../../errors";
 import { filterKeys, type FilterKey, type SearchFilters } from "../types";
 
 
@@ -8,7 +7,9 @@ const CACHE_LIMIT = 64;
 /**
  * Row masks for metadata filters over a catalog in index order. Masks of each
  * filter combination are cached (bounded), so repeated filtered searches cost
- * nothing extra.
+ * nothing extra. Values are matched exactly: which values a request may name is
+ * decided at the boundary (lib/server/catalog-facets.ts); here a value no row has
+ * simply matches no row, as in SQL.
  */
 export class FilterMasks {
   private readonly rowsByValue = new Map<FilterKey, Map<string, number[]>>();
@@ -28,7 +29,7 @@ export class FilterMasks {
     }
   }
 
-  /** The mask for `filters`, or undefined when no filter is set; unknown values are a bad request. */
+  /** The mask for `filters`, or undefined when no filter is set. */
   maskFor(filters: SearchFilters | undefined): Uint8Array | undefined {
     const active = filterKeys.filter((f) => filters?.[f] !== undefined && filters[f] !== "");
     if (active.length === 0) return undefined;
@@ -38,12 +39,7 @@ export class FilterMasks {
     const mask = new Uint8Array(this.items.length);
     active.forEach((field, i) => {
       const value = filters![field]!;
-      const rows = this.rowsByValue.get(field)?.get(value);
-      if (!rows) {
-        const known = [...(this.rowsByValue.get(field)?.keys() ?? [])].sort();
-        throw new AppError("bad_request", `Unknown ${field} "${value}". Allowed values: ${known.join(", ")}.`);
-      }
-      for (const row of rows) if (mask[row] === i) mask[row] = i + 1;
+      for (const row of this.rowsByValue.get(field)?.get(value) ?? []) if (mask[row] === i) mask[row] = i + 1;
     });
     const target = active.length;
     for (let row = 0; row < mask.length; row++) mask[row] = mask[row] === target ? 1 : 0;

@@ -141,7 +141,6 @@ export class LiveRows {
    * background once no change has come for a while.
    */
   async search(vector: Float32Array, query: StoreQuery): Promise<StoreHit[]> {
-    if (!Number.isInteger(query.k) || query.k < 1) throw new AppError("bad_request", `k must be a positive integer, got ${query.k}`);
     const cache = this.cache();
     const n = this.ids.length;
     cache.index ??= new FlatIndex(this.dim, this.ids.slice(), this.vectors.subarray(0, n * this.dim));
@@ -149,13 +148,7 @@ export class LiveRows {
     let mask: Uint8Array | undefined;
     if (query.filters && Object.values(query.filters).some((value) => value)) {
       cache.masks ??= new FilterMasks(this.items);
-      try {
-        mask = cache.masks.maskFor(query.filters);
-      } catch (error) {
-        // A value no product has (any more) matches nothing; the web layer names the allowed ones.
-        if (error instanceof AppError && error.code === "bad_request") return [];
-        throw error;
-      }
+      mask = cache.masks.maskFor(query.filters);
     }
     if (this.dead > 0) {
       cache.aliveMask ??= this.alive.slice(0, n);
