@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
 import { evaluateCatalog, formatVariantSummary, writeEvalReports } from "../lib/pipeline/evaluate-catalog";
+import { evaluateScenes } from "../lib/pipeline/evaluate-scenes";
 
 const optionsSchema = z.object({
   catalog: z.string().optional(),
@@ -11,21 +12,35 @@ const optionsSchema = z.object({
   k: z.coerce.number().int().min(10).max(100).default(10),
   /** Also evaluate the served embedding through an HNSW graph (recall@10 against exact search). */
   hnsw: z.boolean().default(false),
+  /** Products of the in-the-scene protocol (0: studio protocol only). */
+  scenes: z.coerce.number().int().min(0).max(10_000).default(600),
+  /** Scene pool: eval (the report) or dev (choices on val; see docs/scenes.md). */
+  scenePool: z.enum(["eval", "dev"]).default("eval"),
+  sceneSeed: z.coerce.number().int().default(13),
 });
 
 await runCli(async () => {
   const { options } = parseCliArgs(process.argv.slice(2), optionsSchema);
-  const config = loadConfig();
-  const result = await evaluateCatalog({
+  const loaded = loadConfig();
+  const config = { ...loaded, CATALOG_DIR: options.catalog ? path.resolve(options.catalog) : loaded.CATALOG_DIR };
+  const studio = await evaluateCatalog({
     modelsDir: config.MODELS_DIR,
     cacheDir: config.CACHE_DIR,
-    catalogDir: options.catalog ? path.resolve(options.catalog) : config.CATALOG_DIR,
+    catalogDir: config.CATALOG_DIR,
     maxPixels: config.MAX_IMAGE_PIXELS,
     split: options.split,
     k: options.k,
     hnsw: options.hnsw,
   });
+  const scene =
+    options.scenes > 0
+      ? await evaluateScenes(config, { split: options.split, pool: options.scenePool, count: options.scenes, k: options.k, seed: options.sceneSeed })
+      : undefined;
+  const result = scene ? { ...studio, sections: [scene] } : studio;
   await writeEvalReports(options.out, result);
-  for (const variant of result.variants) console.log(formatVariantSummary(variant));
+  for (const protocol of [studio, ...(scene ? [scene] : [])]) {
+    console.log(protocol.title);
+    for (const variant of protocol.variants) console.log(`  ${formatVariantSummary(variant)}`);
+  }
   console.log(`eval: wrote ${options.out}/eval.{json,md,svg}`);
 });

@@ -92,3 +92,23 @@ describe("renderEvalMarkdown", () => {
     expect(rows.map((l) => l.split(" | ")[0])).toEqual(["| Free \\| Gifts", "| Bags & <Clutches>", "| Tshirts"]);
   });
 });
+
+describe("attribute-faithful metrics and sections", () => {
+  it("renders each relevance's overall P@5 / mAP@10, its per-label table, and a further protocol after the first", () => {
+    const judged = {
+      ...result.variants[1]!,
+      byRelevance: [
+        { key: "type+colour", description: "same type and colour", overall: { ...result.variants[1]!.overall, pAt5: 0.25, mapAt10: 0.5 }, perLabel: perLabel([0.2, 0.3, 0.1]) },
+      ],
+    };
+    const scene: EvalResult = { title: "In the scene", groupedBy: "scene kind", variants: [judged] };
+    const md = renderEvalMarkdown({ ...result, variants: [judged], sections: [scene] });
+    expect(md).toContain("| trained | 0.250 | 0.500 |");
+    expect(md).toContain("## P@5 per label, relevance type+colour");
+    expect(md.indexOf("# In the scene")).toBeGreaterThan(md.indexOf("## P@5 per label, relevance type+colour"));
+    expect(md).toContain("## P@5 per scene kind (ascending by trained)");
+    const svg = renderEvalSvg({ ...result, variants: [judged], sections: [scene] });
+    expect(svg).toContain("P@5 by relevance");
+    expect(svg).toContain("In the scene");
+  });
+});

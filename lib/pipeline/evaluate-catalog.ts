@@ -3,6 +3,7 @@ import path from "node:path";
 import { readCatalog } from "../catalog/store";
 import type { CatalogItem } from "../catalog/types";
 import { writeFileAtomic, writeJsonAtomic } from "../fs/atomic";
+import { createAttributeRelevances } from "../metrics/attribute-relevance";
 import { createSameLabelRelevance } from "../metrics/relevance";
 import { renderEvalMarkdown, renderEvalSvg, type EvalResult, type EvalVariant } from "../metrics/report";
 import { BACKBONE_NAME, readModelManifest, resolveServedModel, type ModelManifest } from "../model/manifest";
@@ -49,10 +50,11 @@ export async function evaluateCatalog(options: EvaluateCatalogOptions): Promise<
   const { features } = await loadItemFeatures(options, backbone, items);
   const input: ProtocolInput = { items, features, queryRows };
   const relevance = createSameLabelRelevance(manifest.labelColumn);
+  const relevances = createAttributeRelevances(manifest.labelColumn);
   const variants: EvalVariant[] = [];
   for (const model of models) {
     const embedded = await embedItems(options.modelsDir, model, items, features);
-    variants.push(...(await runProtocols(model, input, embedded, listRankings(model), { k: options.k, relevance })));
+    variants.push(...(await runProtocols(model, input, embedded, listRankings(model), { k: options.k, relevance, relevances })));
     if (options.hnsw && model === models.at(-1)) variants.push(evaluateHnsw(model, input, embedded.index, { k: options.k, relevance }));
   }
   return {

@@ -3,6 +3,7 @@ import type { FlatIndex } from "../index/flat-index";
 import { buildHnswIndex } from "../index/hnsw-index";
 import { OrtScoreMatrix } from "../index/ort-scorer";
 import { selectTopK } from "../index/topk";
+import { evaluateUnderRelevances, type KeyedRelevance, type RankedItems } from "../metrics/attribute-relevance";
 import { createSameLabelRelevance, judgeResults, type Relevance } from "../metrics/relevance";
 import type { EvalVariant } from "../metrics/report";
 import { evaluateRetrieval, summarizeLatency, type RankedQuery } from "../metrics/retrieval";
@@ -26,6 +27,8 @@ export type ProtocolOptions = {
   batchSize?: number;
   /** Same label (the reference protocol) unless given. */
   relevance?: Relevance<CatalogItem>;
+  /** Further relevances the same ranked lists are judged by (reported under `byRelevance`). */
+  relevances?: readonly KeyedRelevance[];
 };
 
 const sameLabel = createSameLabelRelevance("label");
@@ -48,14 +51,14 @@ export async function runProtocols(
   input: ProtocolInput,
   embedded: EmbeddedItems,
   rankings: readonly { name: string; ranking: RankingConfig }[],
-  { k = 10, batchSize = 128, relevance = sameLabel }: ProtocolOptions = {},
+  { k = 10, batchSize = 128, relevance = sameLabel, relevances = [] }: ProtocolOptions = {},
 ): Promise<EvalVariant[]> {
   const { index } = embedded;
   const classes = model.classifier?.labels.length ?? 0;
   const rankers = rankings.map(({ ranking }) => new CategoryRanker({ ...model, ranking }));
   // Every ranker shares the model's labels: one label index per row for all of them.
   const rowLabels = rankers[0]?.labelIndexOf(input.items) ?? new Int32Array(0);
-  const queries = rankings.map(() => [] as RankedQuery[]);
+  const lists = rankings.map(() => [] as RankedItems<CatalogItem>[]);
   const latencies = rankings.map(() => [] as number[]);
   const boosted = new Float32Array(index.count);
   const rankQuery = (row: number, scores: Float32Array, scoreMs: number) => {
@@ -72,7 +75,7 @@ export async function runProtocols(
       const hits = topRows(ranked, k, row);
       latencies[v]!.push(scoreMs + performance.now() - t0);
       const query = input.items[row]!;
-      queries[v]!.push({ label: query.label, relevant: judgeResults(relevance, query, hits.map((h) => input.items[h.row]!)) });
+      lists[v]!.push({ query, label: query.label, results: hits.map((h) => input.items[h.row]!) });
     });
   };
   const matrix = await OrtScoreMatrix.create(index.vectors, index.dim);
@@ -90,7 +93,8 @@ export async function runProtocols(
     await matrix.release();
   }
   return rankings.map(({ name }, v) => {
-    const { overall, perLabel } = evaluateRetrieval(queries[v]!);
+    const ranked = lists[v]!;
+    const { overall, perLabel } = evaluateRetrieval(ranked.map(({ query, results }) => ({ label: query.label, relevant: judgeResults(relevance, query, results) })));
     const ranking = rankers[v]!.config;
     return {
       name,
@@ -103,6 +107,7 @@ export async function runProtocols(
         input: `${model.preprocess.height}×${model.preprocess.width} ${model.preprocess.resize}`,
         ranking: describeRanking(ranking),
       },
+      ...(relevances.length > 0 ? { byRelevance: evaluateUnderRelevances(ranked, relevances) } : {}),
     };
   });
 }
