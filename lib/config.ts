@@ -22,8 +22,6 @@ const envSchema = z.object({
   IMPORT_MAX_ENTRIES: z.coerce.number().int().positive().default(defaultArchiveLimits.maxEntries),
   /** Import archives: refused (413) when they inflate more than this many times their compressed size (bombs). */
   IMPORT_MAX_RATIO: z.coerce.number().positive().default(defaultArchiveLimits.maxRatio),
-  /** Failed admin-token attempts allowed per client IP and minute; past it 429 with Retry-After. */
-  ADMIN_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(10),
   /** Serve this model (a name in MODELS_DIR) instead of the trained one or the backbone. */
   MODEL_NAME: z.string().min(1).optional(),
   /** Where vectors live: `embedded` (index files, in process) or `pgvector` (Postgres shared by instances). */

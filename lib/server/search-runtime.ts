@@ -2,6 +2,7 @@ import "server-only";
 import { loadConfig, type Config } from "../config";
 import { AppError, toAppError } from "../errors";
 import { sweepUploadLeftovers } from "../fs/upload-dir";
+import { reportAdminTokenAtStart } from "./auth";
 import { createSearchService } from "../search/search-service";
 import type { SearchOptions, SearchOutcome, SearchService } from "../search/types";
 import { toQueryImage, type QueryImage } from "../share/query-image";
@@ -45,6 +46,7 @@ async function startRuntime(): Promise<SearchRuntime> {
   const config = loadConfig();
   // Import uploads of a process that crashed (kill -9, OOM) are only ever cleaned here.
   await sweepUploadLeftovers();
+  reportAdminTokenAtStart();
   const service = await createSearchService(config);
   return {
     config,

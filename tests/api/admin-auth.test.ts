@@ -5,9 +5,11 @@ import { copyCatalog } from "../helpers/live-catalog";
 import { formWith } from "./fixtures";
 
 vi.mock("server-only", () => ({}));
-const token = "right-token-5f1c0a9e";
+const token = "right-token-5f1c0a9e-0123456789abcdef";
 const catalogDir = await copyCatalog();
 process.env.CATALOG_DIR = catalogDir;
+// These tests send many wrong tokens on purpose; the failed-attempt limit has its own test (admin-token.test.ts).
+process.env.ADMIN_AUTH_FAILURES_PER_MINUTE = "1000";
 
 const items = await import("@/app/api/items/route");
 const item = await import("@/app/api/items/[id]/route");
@@ -67,10 +69,10 @@ describe.each(endpoints)("%s", (_, call) => {
 describe("requireAdmin", () => {
   const request = (authorization?: string) => new Request("http://localhost/", { headers: authorization ? { authorization } : {} });
   it("accepts only the exact token, scheme case-insensitively", () => {
-    expect(() => requireAdmin(request(`Bearer ${token}`), { ADMIN_TOKEN: token })).not.toThrow();
-    expect(() => requireAdmin(request(`bearer ${token}`), { ADMIN_TOKEN: token })).not.toThrow();
-    expect(() => requireAdmin(request(`Bearer ${token.slice(0, -1)}`), { ADMIN_TOKEN: token })).toThrow(/wrong/);
-    expect(() => requireAdmin(request(), { ADMIN_TOKEN: token })).toThrow(/Bearer/);
+    expect(() => requireAdmin(request(`Bearer ${token}`), { ADMIN_TOKEN: token, ADMIN_AUTH_FAILURES_PER_MINUTE: "1000" })).not.toThrow();
+    expect(() => requireAdmin(request(`bearer ${token}`), { ADMIN_TOKEN: token, ADMIN_AUTH_FAILURES_PER_MINUTE: "1000" })).not.toThrow();
+    expect(() => requireAdmin(request(`Bearer ${token.slice(0, -1)}`), { ADMIN_TOKEN: token, ADMIN_AUTH_FAILURES_PER_MINUTE: "1000" })).toThrow(/wrong/);
+    expect(() => requireAdmin(request(), { ADMIN_TOKEN: token, ADMIN_AUTH_FAILURES_PER_MINUTE: "1000" })).toThrow(/Bearer/);
   });
   it("treats an empty or blank token as not configured", () => {
     expect(() => requireAdmin(request("Bearer  "), { ADMIN_TOKEN: "" })).toThrow(/ADMIN_TOKEN/);

@@ -57,7 +57,7 @@ function resolvePointer(root: unknown, ref: string): unknown {
 const deref = (schema: Record<string, unknown>) =>
   (typeof schema.$ref === "string" ? resolvePointer(doc, schema.$ref) : schema) as Record<string, unknown>;
 
-const token = "openapi-test-token-0123456789";
+const token = "openapi-test-token-0123456789abcdef";
 const context = (id: string) => ({ params: Promise.resolve({ id }) });
 /** The write operations and their handlers, called here without a token. */
 const writeHandlers: Record<string, (headers: HeadersInit) => Promise<Response>> = {

@@ -11,7 +11,7 @@ import { copyCatalog, newProducts, type NewProducts } from "../helpers/live-cata
 import { formWith, readFileBytes, searchRequest } from "./fixtures";
 
 vi.mock("server-only", () => ({}));
-const token = "test-admin-token-0123456789";
+const token = "test-admin-token-0123456789abcdefgh";
 const catalogDir = await copyCatalog();
 process.env.CATALOG_DIR = catalogDir;
 process.env.ADMIN_TOKEN = token;
