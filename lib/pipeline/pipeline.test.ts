@@ -178,7 +178,12 @@ describe("catalog pipeline on a real subset", () => {
     const outcome = await service.searchByImage(await fs.readFile(path.join(subset.imagesDir, `${probe.id}.jpg`)), { k: 5 });
     expect(outcome.hits[0]!.item.imageHash).toBe(probe.imageHash);
     expect(outcome.hits[0]!.score).toBeGreaterThan(0.99);
-    expect(outcome.predicted?.[0]?.label).toBeDefined();
+    // The served prediction is the linear classifier's on the probe's descriptor: its top label, with that probability.
+    const probeRow = filtered.findIndex((item) => item.id === probe.id);
+    const probeProbabilities = classifyFeatures(result.classifier!.classifier, features.subarray(probeRow * dim, (probeRow + 1) * dim));
+    const top = outcome.predicted![0]!;
+    expect(top.confidence).toBeCloseTo(Math.max(...probeProbabilities), 2);
+    expect(top.confidence).toBeCloseTo(probeProbabilities[result.model.classifier!.labels.indexOf(top.label)]!, 2);
     expect(service.health().model.id).toBe((await readModelManifest(dirs().modelsDir, "product-embedder")).id);
     expect(BACKBONE_NAME).not.toBe(result.model.name);
   }, 900_000);
