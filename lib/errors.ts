@@ -1,3 +1,5 @@
+import type { z } from "zod";
+
 /**
  * The one error type of the engine. Every failure a caller can act on is an
  * `AppError` with a code; `toHttpStatus` is the single place codes become HTTP.
@@ -53,4 +55,12 @@ export function toHttpStatus(code: ErrorCode): number {
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   return new AppError("internal", "Internal error", { cause: error });
+}
+
+/** Parses data with a schema; a failure is an AppError `bad_request` listing each problem once. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, data: unknown): T {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => issue.message);
+  throw new AppError("bad_request", [...new Set(problems)].join("; "));
 }

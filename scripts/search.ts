@@ -3,10 +3,12 @@ import { z } from "zod";
 import { AppError } from "../lib/errors";
 import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
+import { K_DEFAULT } from "../lib/search/k-bounds";
 import { createSearchService } from "../lib/search/search-service";
 
 const optionsSchema = z.object({
-  k: z.coerce.number().int().min(1).max(100).default(10),
+  // Checked by the service (lib/search/k-bounds.ts), like every k.
+  k: z.coerce.number().default(K_DEFAULT),
   articleType: z.string().optional(),
   masterCategory: z.string().optional(),
   gender: z.string().optional(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError } from "../errors";
+import { parseOrThrow } from "../errors";
 import type { SearchOptions } from "../search/types";
 import { filterKeys, type FilterKey, type SearchFilters } from "../vector-store/types";
 import { K_DEFAULT, K_MAX, K_MESSAGE } from "../search/k-bounds";
@@ -52,14 +52,6 @@ export function toParamRecord(raw: RawParams): Record<string, string | string[]>
     record[key] = value;
   }
   return record;
-}
-
-/** Parses data with a schema; a failure is an AppError `bad_request` listing each problem. */
-export function parseOrThrow<T>(schema: z.ZodType<T>, data: unknown): T {
-  const parsed = schema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => issue.message);
-  throw new AppError("bad_request", [...new Set(problems)].join("; "));
 }
 
 /**

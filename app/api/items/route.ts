@@ -1,9 +1,10 @@
+import { parseOrThrow } from "@/lib/errors";
 import { addItem } from "@/lib/live/catalog-editor";
 import { requireAdmin } from "@/lib/server/auth";
 import { formFields, getEditorContext, readMultipartForm } from "@/lib/server/admin-form";
 import { withErrorResponse } from "@/lib/server/error-response";
 import { readImageField } from "@/lib/server/upload";
-import { parseOrThrow, toParamRecord } from "@/lib/share/search-params";
+import { toParamRecord } from "@/lib/share/search-params";
 import { ADD_MAX_BYTES_OVERHEAD, addFieldsSchema, addQuerySchema, toAddResponse } from "./schema";
 
 /**

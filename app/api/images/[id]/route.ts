@@ -1,10 +1,9 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { AppError } from "@/lib/errors";
+import { AppError, parseOrThrow } from "@/lib/errors";
 import { withErrorResponse } from "@/lib/server/error-response";
 import { getSearchRuntime } from "@/lib/server/search-runtime";
-import { parseOrThrow } from "@/lib/share/search-params";
 import { imagePathSchema } from "./schema";
 
 /** The product photo of a catalog item; content-addressed, so cached forever. */

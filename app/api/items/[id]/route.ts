@@ -1,9 +1,8 @@
-import { AppError } from "@/lib/errors";
+import { AppError, parseOrThrow } from "@/lib/errors";
 import { removeItems, updateItem } from "@/lib/live/catalog-editor";
 import { requireAdmin } from "@/lib/server/auth";
 import { getEditorContext } from "@/lib/server/admin-form";
 import { withErrorResponse } from "@/lib/server/error-response";
-import { parseOrThrow } from "@/lib/share/search-params";
 import { toItemResponse } from "../schema";
 import { itemPathSchema, PATCH_MAX_BYTES, patchBodySchema } from "./schema";
 

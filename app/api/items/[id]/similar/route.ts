@@ -1,7 +1,7 @@
-import { AppError } from "@/lib/errors";
+import { AppError, parseOrThrow } from "@/lib/errors";
 import { withErrorResponse } from "@/lib/server/error-response";
 import { getSearchRuntime } from "@/lib/server/search-runtime";
-import { parseOrThrow, toParamRecord } from "@/lib/share/search-params";
+import { toParamRecord } from "@/lib/share/search-params";
 import { toSearchResponse } from "../../../schema";
 import { similarPathSchema, similarQuerySchema } from "./schema";
 
