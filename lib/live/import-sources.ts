@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import type { ArchiveLimits } from "../catalog/archive-limits";
+import { defaultArchiveLimits, type ArchiveLimits } from "../catalog/archive-limits";
 import { readImageEntries, type ImageSourceIssue } from "../catalog/image-source";
 import { AppError } from "../errors";
 import type { ImportImage } from "./import-catalog";
@@ -30,8 +30,8 @@ export async function* imagesFromSource(
 
 /**
  * Photos of an upload spooled to disk: one archive (its disk copy keeps the archive's
- * extension), or photo files named `<id>.<ext>`, read one at a time; only the base name
- * of a client's file name is used.
+ * extension), or photo files named `<id>.<ext>`, read one at a time (one over
+ * `maxEntryBytes` is reported, not read); only the base name of a client's file name is used.
  */
 export async function* imagesFromSpooledFiles(
   files: readonly SpooledFile[],
@@ -42,9 +42,15 @@ export async function* imagesFromSpooledFiles(
     yield* imagesFromSource(files[0]!.path, onIssue, limits);
     return;
   }
+  const maxBytes = limits?.maxEntryBytes ?? defaultArchiveLimits.maxEntryBytes;
   for (const file of files) {
     const name = path.basename(file.name.replace(/\\/g, "/"));
     const id = name.replace(/\.[^.]*$/, "");
+    const { size } = await fs.stat(file.path);
+    if (size > maxBytes) {
+      onIssue?.({ path: name, kind: "too_large", message: `${size} bytes > ${maxBytes}` });
+      continue;
+    }
     yield { id, name, bytes: new Uint8Array(await fs.readFile(file.path)) };
   }
 }
