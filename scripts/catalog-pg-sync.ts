@@ -9,7 +9,7 @@ import { readCatalog } from "../lib/catalog/store";
 import { loadConfig } from "../lib/config";
 import { AppError } from "../lib/errors";
 import { loadFlatIndex } from "../lib/index/index-file";
-import { resolveServedModel } from "../lib/model/manifest";
+import { indexDimOf, resolveServedModel } from "../lib/model/manifest";
 import { PgVectorStore } from "../lib/vector-store/pgvector";
 import { syncCatalogToPg } from "../lib/vector-store/pg-sync";
 
@@ -29,11 +29,11 @@ await runCli(async () => {
   const { items } = catalog;
   const model = await resolveServedModel(config.MODELS_DIR, config.MODEL_NAME);
   const { index, header } = await loadFlatIndex(indexPathFor(catalog.generationDir, model.id));
-  if (header.meta.modelId !== model.id || index.dim !== model.embedding.dim) {
+  if (header.meta.modelId !== model.id || index.dim !== indexDimOf(model)) {
     throw new AppError("not_ready", `The index of ${catalogDir} was built with another model: run \`npm run catalog:build\``);
   }
   const store = await PgVectorStore.open({
-    connectionString: databaseUrl, modelId: model.id, dim: model.embedding.dim, maxConnections: 1,
+    connectionString: databaseUrl, modelId: model.id, dim: indexDimOf(model), maxConnections: 1,
   });
   try {
     console.log(`syncing ${items.length} items of ${catalogDir} (model ${model.name} ${model.id}, ${index.dim}-d)`);

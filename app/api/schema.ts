@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { catalogItemSchema } from "@/lib/catalog/types";
 import { errorCodes } from "@/lib/errors";
+import { searchModes } from "@/lib/colour/colour-fusion";
 import type { SearchHit, SearchOutcome } from "@/lib/search/types";
 
 /** Schemas that end up in the OpenAPI document's components, by id. */
@@ -35,11 +36,41 @@ export const predictedSchema = z
   .object({ label: z.string(), confidence: z.number().min(0).max(1) })
   .register(apiRegistry, { id: "PredictedLabel", description: "The model's guess of the query's articleType" });
 
+export const regionSchema = z
+  .object({
+    x: z.number().min(0).max(1),
+    y: z.number().min(0).max(1),
+    w: z.number().min(0).max(1),
+    h: z.number().min(0).max(1),
+    source: z.enum(["auto", "user", "none"]).describe("auto: found in the photo (the whole photo when unsure); user: the crop given; none: the whole photo"),
+    confidence: z.number().min(0).max(1).optional().describe("How clearly the product stood out (auto and none)"),
+  })
+  .register(apiRegistry, { id: "QueryRegion", description: "The part of the query photo searched with, in fractions of the photo" });
+
+export const predictedColourSchema = z
+  .object({ label: z.string(), similarity: z.number().describe("Cosine of the region's colour descriptor to that colour's mean") })
+  .register(apiRegistry, { id: "PredictedColour", description: "The query region's colour, named by the catalog's baseColour values" });
+
 export const searchResponseSchema = z
   .object({
     results: z.array(resultSchema),
-    predicted: z.array(predictedSchema).nullable().describe("Null when the model has no classifier"),
-    tookMs: z.object({ decode: z.number(), embed: z.number(), search: z.number(), total: z.number() }),
+    predicted: z
+      .array(predictedSchema)
+      .nullable()
+      .describe("Null when the model has no classifier; a label none of the first 5 results has is left out"),
+    colour: predictedColourSchema
+      .nullable()
+      .optional()
+      .describe("Photo searches: the region's colour; null when the model fuses no colour or knows no colour names"),
+    region: regionSchema.optional().describe("Photo searches: the part of the photo searched with"),
+    mode: z.enum(searchModes).optional().describe("Photo searches: the ranking mode used"),
+    tookMs: z.object({
+      decode: z.number(),
+      region: z.number().describe("Finding the product, neutralising its background and describing its colour"),
+      embed: z.number(),
+      search: z.number(),
+      total: z.number(),
+    }),
   })
   .register(apiRegistry, { id: "SearchResponse" });
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
@@ -115,5 +146,11 @@ export function toSearchResult({ item, score }: SearchHit): SearchResult {
 
 /** Converts the engine's outcome to the public response shape. */
 export function toSearchResponse(outcome: SearchOutcome): SearchResponse {
-  return { results: outcome.hits.map(toSearchResult), predicted: outcome.predicted, tookMs: outcome.tookMs };
+  const { region, colour, mode } = outcome;
+  return {
+    results: outcome.hits.map(toSearchResult),
+    predicted: outcome.predicted,
+    ...(region ? { region, colour: colour ?? null, mode } : {}),
+    tookMs: outcome.tookMs,
+  };
 }

@@ -64,15 +64,15 @@ export async function addItem(ctx: EditorContext, photo: Uint8Array, fields: New
     throw new AppError("conflict", `A product with id ${fields.id} exists already: PATCH or DELETE it, or import with replacement.`);
   }
   if (existing && sameItem(existing.item, item)) return { item: existing.item, status: "unchanged", duplicates: [] };
-  const { embedding } = await run(() => service.embedPhoto(stored.bytes));
-  const duplicates = await findNearDuplicates(service, embedding, fields.id, options.duplicateThreshold ?? DEFAULT_DUPLICATE_COSINE);
+  const { vector } = await run(() => service.embedPhoto(stored.bytes));
+  const duplicates = await findNearDuplicates(service, vector, fields.id, options.duplicateThreshold ?? DEFAULT_DUPLICATE_COSINE);
   if (options.rejectDuplicates && duplicates.length > 0) {
     const list = duplicates.map((d) => `${d.id} (cosine ${d.score.toFixed(3)})`).join(", ");
     throw new AppError("conflict", `Rejected as a near-duplicate of ${list}. Add it without rejectDuplicates to keep both.`);
   }
   // The photo is on disk before the record that points at it is logged.
   await storeImage(ctx.catalogDir, item, stored.bytes);
-  await service.upsert([{ item, vector: embedding }]);
+  await service.upsert([{ item, vector }]);
   return { item, status: existing ? "replaced" : "added", duplicates };
 }
 

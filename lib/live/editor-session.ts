@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import type { Config } from "../config";
 import { AppError } from "../errors";
 import { writeJsonAtomic } from "../fs/atomic";
+import { indexDimOf } from "../model/manifest";
 import { DEFAULT_DUPLICATE_COSINE } from "../search/collapse";
 import { createSearchService } from "../search/search-service";
 import type { SearchService } from "../search/types";
@@ -44,7 +45,7 @@ export async function openCatalogEditor(config: Config, output: SessionOutput): 
     async writeDuplicateReport(file, threshold = DEFAULT_DUPLICATE_COSINE) {
       const { items, vectors } = service.snapshot();
       let next = 0;
-      const report = findDuplicateGroups(items, vectors, service.model.embedding.dim, threshold, (done) => {
+      const report = findDuplicateGroups(items, vectors, indexDimOf(service.model), threshold, (done) => {
         if (done < next && done < items.length) return;
         next = done + 5_000;
         output.note(`duplicates: ${done} / ${items.length} items compared`);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { pathExists, readJson, writeJsonAtomic } from "../fs/atomic";
 import { AppError } from "../errors";
 import { preprocessSchema, type PreprocessConfig } from "../image/preprocess-config";
+import { colourFusionSchema, fusedDim } from "../colour/colour-fusion";
 
 // The manifest carries the preprocessing; lib/image owns its shape.
 export { preprocessSchema, type PreprocessConfig };
@@ -44,10 +45,25 @@ export const modelManifestSchema = z.object({
       source: z.enum(["classifier", "neighbours", "blend"]).default("classifier"),
       neighbours: z.number().int().min(1).max(100).default(10),
       sharpness: z.number().min(0).default(10),
+      /**
+       * Calibration of P(label | query): probabilities are raised to 1/temperature and
+       * renormalised (temperature scaling, fitted on validation), so the boost follows
+       * how often a confidence is right, not how sure the classifier sounds (absent: 1).
+       */
+      temperature: z.number().positive().optional(),
+      /** The strongest plain (unboosted) matches always kept in the results, so a wrong category cannot erase them (absent: 0). */
+      keepPlain: z.number().int().min(0).max(10).optional(),
     })
     .optional(),
+  /** Colour fused into the stored vectors, and the search modes (lib/colour/colour-fusion.ts). */
+  colour: colourFusionSchema.optional(),
 });
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
+
+/** Floats per vector in the model's index: the embedding, plus the colour descriptor when it fuses one. */
+export function indexDimOf(model: Pick<ModelManifest, "embedding" | "colour">): number {
+  return fusedDim(model.embedding.dim, model.colour);
+}
 
 /** Keras ImageNet ResNet50 ("caffe" mode): BGR, ImageNet mean subtracted, no scaling. */
 export const caffePreprocess: PreprocessConfig = {

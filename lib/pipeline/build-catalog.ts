@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 import { gatherRows } from "../matrix";
 import { resolveServedModel, type ModelManifest } from "../model/manifest";
 import { loadItemFeatures, resolveBackbone, type ItemFeatureOptions } from "./item-features";
-import { embedItems, saveModelIndex } from "./model-index";
+import { embedItems, loadColoursFor, saveModelIndex } from "./model-index";
 
 export type BuildCatalogOptions = ItemFeatureOptions & {
   images: string;
@@ -69,14 +69,14 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<BuildC
   const keptFeatures =
     failed.size === 0 ? features : gatherRows(features, dim, items.flatMap((item, row) => (failed.has(item.imageHash) ? [] : [row])));
 
-  const { index } = await embedItems(options.modelsDir, model, kept, keptFeatures);
+  const { index } = await embedItems(options.modelsDir, model, kept, keptFeatures, await loadColoursFor(options, model, kept));
   const published = await publishCatalog(options.catalogDir, { ...manifest, itemCount: kept.length }, kept, {
     report,
     indexes: [{ modelId: model.id, save: (file) => saveModelIndex(file, model, index) }],
   });
   const indexFile = indexPathFor(published.generationDir, model.id);
   const t3 = Date.now();
-  log(`index: ${kept.length} × ${model.embedding.dim} → ${indexFile}`);
+  log(`index: ${kept.length} × ${index.dim}${model.colour ? " (embedding + colour)" : ""} → ${indexFile}`);
   return {
     items: kept,
     report,
@@ -103,7 +103,7 @@ export async function reindexCatalog(
   const backbone = await resolveBackbone(options.modelsDir, model);
   const { features, stats } = await loadItemFeatures(options, backbone, items);
   if (stats.failed.length > 0) throw new AppError("internal", `${stats.failed.length} catalog images failed to embed`);
-  const { index } = await embedItems(options.modelsDir, model, items, features);
+  const { index } = await embedItems(options.modelsDir, model, items, features, await loadColoursFor(options, model, items));
   const indexFile = indexPathFor(generationDir, model.id);
   await saveModelIndex(indexFile, model, index);
   return { model, indexFile, items: items.length };

@@ -1,21 +1,42 @@
 import type { CatalogItem } from "../catalog/types";
+import { fuseItemVectors } from "../colour/colour-fusion";
 import { embedFeatures } from "../embed/embed-features";
+import { AppError } from "../errors";
 import { FlatIndex } from "../index/flat-index";
 import { saveFlatIndex } from "../index/index-file";
-import type { ModelManifest } from "../model/manifest";
+import { indexDimOf, type ModelManifest } from "../model/manifest";
+import { loadItemColours } from "./item-colours";
+import type { ItemFeatureOptions } from "./item-features";
 
 /** A model's embeddings of some items as a flat index, with its class probabilities when it has a classifier. */
 export type EmbeddedItems = { index: FlatIndex; probabilities?: Float32Array };
 
-/** Runs `model` over the items' backbone features (in memory, nothing written). */
+/**
+ * Runs `model` over the items' backbone features (in memory, nothing written). When the
+ * model fuses colour, each row is [√λ·e ; √(1−λ)·c] with `colours` the items' studio colour
+ * descriptors (loadItemColours), required then.
+ */
 export async function embedItems(
   modelsDir: string,
   model: ModelManifest,
   items: readonly CatalogItem[],
   features: Float32Array,
+  colours?: Float32Array,
 ): Promise<EmbeddedItems> {
   const { embeddings, probabilities } = await embedFeatures(modelsDir, model, features, items.length);
-  return { index: new FlatIndex(model.embedding.dim, items.map((item) => item.id), embeddings), probabilities };
+  const ids = items.map((item) => item.id);
+  if (!model.colour) return { index: new FlatIndex(model.embedding.dim, ids, embeddings), probabilities };
+  if (!colours) throw new AppError("internal", `Model ${model.name} fuses colour: its index needs the items' colour descriptors`);
+  return { index: new FlatIndex(indexDimOf(model), ids, fuseItemVectors(embeddings, colours, items.length, model.colour)), probabilities };
+}
+
+/** The items' colour descriptors when `model` fuses colour (computed or read from the cache), else undefined. */
+export async function loadColoursFor(
+  options: Pick<ItemFeatureOptions, "cacheDir" | "catalogDir" | "maxPixels">,
+  model: ModelManifest,
+  items: readonly CatalogItem[],
+): Promise<Float32Array | undefined> {
+  return model.colour ? (await loadItemColours(options, model.colour.descriptor, items)).colours : undefined;
 }
 
 /** Writes a model's flat index to `file` (atomically) with the header meta the service checks. */

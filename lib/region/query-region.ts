@@ -16,6 +16,8 @@ export type PreparedQuery = {
   region: QueryRegion;
   /** Colour descriptor of the region, weighted by its foreground estimate. */
   colour: Float32Array;
+  /** Milliseconds spent decoding, and finding the region, neutralising it and describing its colour. */
+  tookMs: { decode: number; region: number };
 };
 
 export type PrepareQueryOptions = {
@@ -27,6 +29,8 @@ export type PrepareQueryOptions = {
 const LOCALISE_SIDE = 128;
 /** Long side the photo is decoded at for the model crop (the model sees 224 px at most). */
 const DECODE_SIDE = 768;
+/** A user's box is masked by the whole photo's foreground estimate when it holds at least this share of it. */
+const MIN_FOREGROUND_SHARE = 0.5;
 
 type Raster = { data: Uint8Array; width: number; height: number };
 
@@ -128,10 +132,11 @@ function localisationSize(width: number, height: number): [number, number] {
 
 /**
  * Turns a query photo into the model's input for the requested region: `auto` localises the
- * product (falling back to the whole photo when unsure), `user` takes the given box (and
- * localises inside it for the mask), `none` keeps the photo whole. Inside the region, the
- * background is blended towards the studio background by the soft foreground mask when the
- * estimate is confident. Also returns the region's foreground-weighted colour descriptor.
+ * product (falling back to the whole photo when unsure), `user` takes the given box (masked
+ * by the whole photo's foreground estimate when the box holds most of it), `none` keeps the
+ * photo whole. Inside the region, the background is blended towards the studio background by
+ * the soft foreground mask when the estimate is confident. Also returns the region's
+ * foreground-weighted colour descriptor.
  */
 export async function prepareQuery(
   bytes: Uint8Array,
@@ -141,38 +146,48 @@ export async function prepareQuery(
   request: RegionRequest,
   options: PrepareQueryOptions = {},
 ): Promise<PreparedQuery> {
+  const t0 = performance.now();
   await acceptImage(bytes, "query", limits);
   const photo = await decodeRaster(bytes, limits, config.background);
+  const t1 = performance.now();
   const [lw, lh] = localisationSize(photo.width, photo.height);
   const small = await resizeRaster(photo, lw, lh);
 
+  // The product is always looked for in the whole photo: inside a user's box the border is
+  // mostly product, so a background model learned there would be wrong (decision 0012).
+  const loc = localiseProduct(small.data, small.width, small.height);
   let box: Box = WHOLE_IMAGE;
-  let loc: Localisation;
-  let maskBox: Box = WHOLE_IMAGE;
-  let confidence: number | undefined;
-  if (request.source === "user") {
-    box = request.box;
-    const inner = cropRaster(small, box);
-    loc = localiseProduct(inner.data, inner.width, inner.height);
-  } else {
-    loc = localiseProduct(small.data, small.width, small.height);
-    confidence = loc.confidence;
-    if (request.source === "auto" && loc.confident) box = loc.box;
-    maskBox = box;
-  }
-  // maskBox: the part of the localisation raster that `box` covers (all of it for a user crop).
-  const maskRegion = request.source === "user" ? WHOLE_IMAGE : maskBox;
+  if (request.source === "user") box = request.box;
+  else if (request.source === "auto" && loc.confident) box = loc.box;
+  // A user's box that holds little of the estimated foreground framed something else: no mask there.
+  const maskUsable = loc.confident && request.source !== "none" && (request.source === "auto" || foregroundShareInside(loc, box) >= MIN_FOREGROUND_SHARE);
 
   let crop = cropRaster(photo, box);
-  const neutralise = (options.neutralise ?? true) && loc.confident && request.source !== "none";
-  if (neutralise) crop = neutraliseBackground(crop, loc, maskRegion, config.background);
+  if ((options.neutralise ?? true) && maskUsable) crop = neutraliseBackground(crop, loc, box, config.background);
 
   const colourPixels = cropRaster(small, box);
-  const weights = loc.confident ? maskWeights(loc, maskRegion, colourPixels) : undefined;
+  const weights = maskUsable ? maskWeights(loc, box, colourPixels) : undefined;
   const colour = describeRgbColour(colourPixels.data, colourConfig, weights);
 
+  const confidence = request.source === "user" ? undefined : loc.confidence;
   const region: QueryRegion = { ...box, source: request.source, ...(confidence === undefined ? {} : { confidence }) };
-  return { pixels: await fitToModel(crop, config), region, colour };
+  const pixels = await fitToModel(crop, config);
+  return { pixels, region, colour, tookMs: { decode: t1 - t0, region: performance.now() - t1 } };
+}
+
+/** Share of the localisation's foreground mass that lies inside `box`. */
+function foregroundShareInside(loc: Localisation, box: Box): number {
+  let inside = 0;
+  let total = 0;
+  for (let y = 0; y < loc.height; y++)
+    for (let x = 0; x < loc.width; x++) {
+      const m = loc.mask[y * loc.width + x]!;
+      total += m;
+      const u = (x + 0.5) / loc.width;
+      const v = (y + 0.5) / loc.height;
+      if (u >= box.x && u <= box.x + box.w && v >= box.y && v <= box.y + box.h) inside += m;
+    }
+  return total > 0 ? inside / total : 0;
 }
 
 /** The mask sampled at each pixel of a raster that covers `maskBox` of the localisation raster. */

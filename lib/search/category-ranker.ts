@@ -1,5 +1,6 @@
 import type { CatalogItem } from "../catalog/types";
 import type { ModelManifest } from "../model/manifest";
+import { calibrateProbabilities } from "./honest-prior";
 import type { PredictedLabel } from "./types";
 
 export type RankingConfig = NonNullable<ModelManifest["ranking"]>;
@@ -50,9 +51,10 @@ export class CategoryRanker {
     return this.config.categoryBoost > 0 && this.labels.length > 0;
   }
 
-  /** P(label | query) from the classifier and/or the neighbours' labels, per the ranking config. */
-  estimate(probabilities: Float32Array | undefined, neighbours: readonly Neighbour[] = []): Float32Array | undefined {
+  /** P(label | query) from the (calibrated) classifier and/or the neighbours' labels, per the ranking config. */
+  estimate(raw: Float32Array | undefined, neighbours: readonly Neighbour[] = []): Float32Array | undefined {
     if (this.labels.length === 0) return undefined;
+    const probabilities = raw && calibrateProbabilities(raw, this.config.temperature ?? 1);
     const { source, sharpness } = this.config;
     const vote = new Float32Array(this.labels.length);
     let total = 0;

@@ -3,11 +3,14 @@ import type { CatalogItem } from "../catalog/types";
 import type { Config } from "../config";
 import { Embedder } from "../embed/embedder";
 import { AppError } from "../errors";
-import { resolveServedModel, type ModelManifest } from "../model/manifest";
+import { DEFAULT_SEARCH_MODE } from "../colour/colour-fusion";
+import { indexDimOf, resolveServedModel, type ModelManifest } from "../model/manifest";
 import { createVectorStore } from "../vector-store/create-store";
 import type { CompactResult, StoredEntry, StoreHit, StorePatch, StoreQuery, StoreSnapshot, VectorStore } from "../vector-store/types";
 import { CategoryRanker } from "./category-ranker";
 import { collapseHits } from "./collapse";
+import { keepConsistentPredictions, keepPlainMatches } from "./honest-prior";
+import { embedCatalogPhoto, embedImageQuery } from "./image-query";
 import { checkK, K_MAX } from "./k-bounds";
 import type { HealthReport, SearchOptions, SearchOutcome, SearchService } from "./types";
 
@@ -111,29 +114,35 @@ class EngineSearchService implements SearchService {
     return result;
   }
 
-  async embedPhoto(bytes: Uint8Array): Promise<{ embedding: Float32Array; probabilities?: Float32Array }> {
-    const pixels = await this.embedder.preprocess(bytes, { maxPixels: this.config.MAX_IMAGE_PIXELS });
-    const { embedding, probabilities } = await this.embedder.run(pixels, 1);
-    return { embedding, probabilities };
+  embedPhoto(bytes: Uint8Array): Promise<{ vector: Float32Array; probabilities?: Float32Array }> {
+    return embedCatalogPhoto(this.embedder, this.model, bytes, { maxPixels: this.config.MAX_IMAGE_PIXELS });
   }
 
   async searchByImage(bytes: Uint8Array, options: SearchOptions): Promise<SearchOutcome> {
     checkK(options.k);
     const t0 = performance.now();
-    const pixels = await this.embedder.preprocess(bytes, { maxPixels: this.config.MAX_IMAGE_PIXELS });
+    const mode = options.mode ?? DEFAULT_SEARCH_MODE;
+    const query = await embedImageQuery(this.embedder, this.model, bytes, { maxPixels: this.config.MAX_IMAGE_PIXELS }, options.region ?? { source: "auto" }, mode);
     const t1 = performance.now();
-    const out = await this.embedder.run(pixels, 1);
-    const t2 = performance.now();
     // The query's category is estimated over the whole catalog, whatever the filters.
-    const neighbours = this.ranker.needsNeighbours ? await this.store.search(out.embedding, { k: this.ranker.config.neighbours }) : [];
-    const distribution = this.ranker.estimate(out.probabilities, neighbours);
-    const query = { k: options.k, filters: options.filters, labelBoost: this.ranker.boostFor(distribution) };
-    const hits = await this.searchStore(out.embedding, query, options.collapse);
-    const t3 = performance.now();
+    const neighbours = this.ranker.needsNeighbours ? await this.store.search(query.vector, { k: this.ranker.config.neighbours }) : [];
+    const distribution = this.ranker.estimate(query.probabilities, neighbours);
+    const labelBoost = this.ranker.boostFor(distribution);
+    let hits = await this.searchStore(query.vector, { k: options.k, filters: options.filters, labelBoost }, options.collapse);
+    const keep = Math.min(this.ranker.config.keepPlain ?? 0, options.k);
+    if (labelBoost && keep > 0) {
+      const plain = await this.searchStore(query.vector, { k: keep, filters: options.filters }, options.collapse);
+      hits = keepPlainMatches(hits, plain, options.k, keep);
+    }
+    const t2 = performance.now();
+    const predicted = keepConsistentPredictions(this.ranker.predict(distribution), hits, (hit) => hit.item.label);
     return {
       hits,
-      predicted: this.ranker.predict(distribution),
-      tookMs: { decode: t1 - t0, embed: t2 - t1, search: t3 - t2, total: t3 - t0 },
+      predicted,
+      region: query.region,
+      colour: query.colour,
+      mode,
+      tookMs: { decode: query.tookMs.decode, region: query.tookMs.region, embed: query.tookMs.embed, search: t2 - t1, total: t2 - t0 },
     };
   }
 
@@ -146,7 +155,7 @@ class EngineSearchService implements SearchService {
     const query = { k: options.k, filters: options.filters, excludeIds: [id], labelBoost: this.ranker.boostForLabel(entry.item.label) };
     const hits = await this.searchStore(entry.vector, query, options.collapse);
     const t1 = performance.now();
-    return { hits, predicted: null, tookMs: { decode: 0, embed: 0, search: t1 - t0, total: t1 - t0 } };
+    return { hits, predicted: null, tookMs: { decode: 0, region: 0, embed: 0, search: t1 - t0, total: t1 - t0 } };
   }
 
   /** Store search, optionally collapsing near-identical products (over-fetches, then keeps k). */
@@ -171,7 +180,7 @@ class EngineSearchService implements SearchService {
     const { indexId, indexKind } = this.store.info();
     return {
       ok: true,
-      model: { id: this.model.id, name: this.model.name, dim: this.model.embedding.dim, input: { height, width } },
+      model: { id: this.model.id, name: this.model.name, dim: indexDimOf(this.model), input: { height, width } },
       index: { id: indexId, kind: indexKind, size: this.listed.length },
       catalogSize: this.listed.length,
     };
@@ -191,7 +200,7 @@ export async function createSearchService(config: Config, modelName = config.MOD
   const model = await resolveServedModel(config.MODELS_DIR, modelName || undefined);
   // Side by side: the ONNX session loads while the catalog and its index are read (cold start).
   const [store, embedder] = await Promise.all([
-    createVectorStore(config, { id: model.id, dim: model.embedding.dim }),
+    createVectorStore(config, { id: model.id, dim: indexDimOf(model) }),
     Embedder.create(config.MODELS_DIR, model, { threads: config.ORT_THREADS }),
   ]);
   const service = new EngineSearchService(config, model, embedder, store, new CategoryRanker(model));

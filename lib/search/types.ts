@@ -1,4 +1,7 @@
 import type { CatalogItem } from "../catalog/types";
+import type { SearchMode } from "../colour/colour-fusion";
+import type { PredictedColour } from "../colour/colour-names";
+import type { QueryRegion, RegionRequest } from "../region/query-region";
 import type { ModelManifest } from "../model/manifest";
 import type {
   CompactResult, IndexKind, SearchFilters, StoredEntry, StoreHit, StorePatch, StoreQuery, StoreSnapshot,
@@ -13,6 +16,10 @@ export type SearchOptions = {
    * least this threshold is skipped (k results are still returned when they exist).
    */
   collapse?: number;
+  /** Which part of a query photo to search with (photo searches only; default auto). */
+  region?: RegionRequest;
+  /** Same style, same colour or the balance of both (default balanced; plain embedding when the model fuses no colour). */
+  mode?: SearchMode;
 };
 
 export type SearchHit = {
@@ -24,12 +31,25 @@ export type SearchHit = {
 /** The model's guess of the query's label (articleType), best first. */
 export type PredictedLabel = { label: string; confidence: number };
 
-export type SearchTimings = { decode: number; embed: number; search: number; total: number };
+export type SearchTimings = {
+  decode: number;
+  /** Finding the product, neutralising its background, describing its colour (photo searches). */
+  region: number;
+  embed: number;
+  search: number;
+  total: number;
+};
 
 export type SearchOutcome = {
   hits: SearchHit[];
-  /** Null when the served model has no classifier. */
+  /** Null when the served model has no classifier; labels the results do not bear out are left out. */
   predicted: PredictedLabel[] | null;
+  /** The part of the query photo searched with (photo searches only). */
+  region?: QueryRegion;
+  /** The query region's colour, when the served model fuses colour and knows colour names. */
+  colour?: PredictedColour | null;
+  /** The mode the ranking used (photo searches only). */
+  mode?: SearchMode;
   tookMs: SearchTimings;
 };
 
@@ -55,13 +75,16 @@ export interface SearchService {
   getItem(id: string): CatalogItem | undefined;
   /** A product's record and vector as stored now (not the `items` snapshot). */
   getEntry(id: string): Promise<StoredEntry | undefined>;
-  /** The L2-normalised embedding of a photo (and class probabilities when the model has a classifier). */
-  embedPhoto(bytes: Uint8Array): Promise<{ embedding: Float32Array; probabilities?: Float32Array }>;
+  /**
+   * The vector the store holds for a catalog photo (the L2-normalised embedding, fused with the
+   * photo's colour when the model fuses colour), and class probabilities when the model has a classifier.
+   */
+  embedPhoto(bytes: Uint8Array): Promise<{ vector: Float32Array; probabilities?: Float32Array }>;
   /** Searches with an uploaded photo (raw bytes, any format sharp reads). */
   searchByImage(bytes: Uint8Array, options: SearchOptions): Promise<SearchOutcome>;
   /** "More like this" for a catalog item, the item itself excluded. */
   similarTo(id: string, options: SearchOptions): Promise<SearchOutcome>;
-  /** Plain nearest neighbours of a vector by cosine (no category ranking), e.g. for duplicate checks. */
+  /** Plain nearest neighbours of a stored-form vector (embedPhoto's) by cosine, no category ranking, e.g. for duplicate checks. */
   nearest(vector: Float32Array, query: StoreQuery): Promise<StoreHit[]>;
   /** Adds products or replaces those with the same id. */
   upsert(entries: readonly StoredEntry[]): Promise<void>;

@@ -74,7 +74,8 @@ export async function searchByImage(
   signal?: AbortSignal,
 ): Promise<SearchOutcome> {
   const filters = resolveFilters(runtime.facets, options.filters);
-  return runtime.queue.run(() => runtime.service.searchByImage(bytes, { k: options.k, filters, collapse: options.collapse }), signal);
+  const { k, collapse, region, mode } = options;
+  return runtime.queue.run(() => runtime.service.searchByImage(bytes, { k, filters, collapse, region, mode }), signal);
 }
 
 /** Reduces an upload to the canonical query image of a share URL, through the queue. */

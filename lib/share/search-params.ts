@@ -3,6 +3,16 @@ import { parseOrThrow } from "../errors";
 import type { SearchOptions } from "../search/types";
 import { filterKeys, type FilterKey, type SearchFilters } from "../vector-store/types";
 import { K_DEFAULT, K_MAX, K_MESSAGE } from "../search/k-bounds";
+import { DEFAULT_SEARCH_MODE, searchModes } from "../colour/colour-fusion";
+import { cropSchema } from "./region-param";
+
+const MODE_MESSAGE = `mode must be one of ${searchModes.join(", ")}`;
+
+/** The ranking mode as a query parameter. */
+export const modeSchema = z
+  .enum(searchModes, { error: MODE_MESSAGE })
+  .default(DEFAULT_SEARCH_MODE)
+  .describe("style: the look; colour: the same colour first; balanced: both, as measured best on validation");
 
 /** k as a query parameter: plain decimal digits only (no "1e2", "0x10" or "5.0"). */
 export const kSchema = z
@@ -20,9 +30,11 @@ const filterValueSchema = (key: FilterKey) =>
     .optional()
     .describe(`Only return items whose ${key} is exactly this catalog value`);
 
-/** k and the filters, as query parameters: shared by POST /api/search and the share URL. */
+/** k, region, mode and the filters, as query parameters: shared by POST /api/search and the share URL. */
 export const searchParamsSchema = z.object({
   k: kSchema,
+  crop: cropSchema,
+  mode: modeSchema,
   articleType: filterValueSchema("articleType"),
   masterCategory: filterValueSchema("masterCategory"),
   gender: filterValueSchema("gender"),
@@ -55,15 +67,15 @@ export function toParamRecord(raw: RawParams): Record<string, string | string[]>
 }
 
 /**
- * Parses k and the filters from query parameters; throws AppError `bad_request`.
+ * Parses k, crop, mode and the filters from query parameters; throws AppError `bad_request`.
  * Unknown parameters are ignored unless `schema` is a strict variant.
  */
 export function parseSearchParams(raw: RawParams, schema: z.ZodType<SearchParams> = searchParamsSchema): SearchOptions {
-  const { k, ...rest } = parseOrThrow(schema, toParamRecord(raw));
+  const { k, crop, mode, ...rest } = parseOrThrow(schema, toParamRecord(raw));
   const filters: SearchFilters = {};
   for (const key of filterKeys) {
     const value = rest[key];
     if (value !== undefined) filters[key] = value;
   }
-  return { k, filters };
+  return { k, filters, region: crop, mode };
 }

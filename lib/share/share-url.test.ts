@@ -13,8 +13,16 @@ describe("share URL", () => {
   it("parses back what it built", () => {
     const href = buildShareHref({ query, k: 7, filters: { baseColour: "Navy Blue" } });
     const parsed = parseShareParams(new URL(href, "http://x").searchParams);
-    expect(parsed).toEqual({ query, k: 7, filters: { baseColour: "Navy Blue" } });
+    expect(parsed).toEqual({ query, k: 7, filters: { baseColour: "Navy Blue" }, region: { source: "auto" }, mode: "balanced" });
     expect(buildShareHref(parsed)).toBe(href);
+  });
+
+  it("carries a user crop and a mode, and leaves the defaults out", () => {
+    const region = { source: "user" as const, box: { x: 0.25, y: 0.1, w: 0.5, h: 0.8 } };
+    const href = buildShareHref({ query, k: 10, filters: {}, region, mode: "colour" });
+    expect(href).toBe(`/search?q=${encodeQueryParam(query)}&k=10&crop=0.25%2C0.1%2C0.5%2C0.8&mode=colour`);
+    expect(parseShareParams(new URL(href, "http://x").searchParams)).toMatchObject({ region, mode: "colour" });
+    expect(buildShareHref({ query, k: 10, filters: {}, region: { source: "auto" }, mode: "balanced" })).toBe(`/search?q=${encodeQueryParam(query)}&k=10`);
   });
 
   it("refuses a link without a photo or with a bad k", () => {

@@ -1,17 +1,23 @@
 import type { SearchOptions } from "../search/types";
 import { filterKeys, type SearchFilters } from "../vector-store/types";
 import { decodeQueryParam, encodeQueryParam } from "./query-param";
+import { DEFAULT_SEARCH_MODE } from "../colour/colour-fusion";
+import { toCropParam } from "./region-param";
 import { parseSearchParams, toParamRecord, type RawParams } from "./search-params";
 
 export type SharedSearch = SearchOptions & { query: Uint8Array };
 
 /**
  * The shareable results URL: everything needed to repeat the search lives in it
- * (query image bytes, k, filters) in a fixed parameter order, so equal searches
+ * (query image bytes, k, region, mode, filters) in a fixed parameter order, so equal searches
  * give equal URLs and no server keeps state.
  */
 export function buildShareHref(search: SharedSearch): string {
   const params = new URLSearchParams({ q: encodeQueryParam(search.query), k: String(search.k) });
+  // Defaults (auto region, balanced mode) are left out, so a plain search keeps its short URL.
+  const crop = toCropParam(search.region);
+  if (crop) params.append("crop", crop);
+  if (search.mode && search.mode !== DEFAULT_SEARCH_MODE) params.append("mode", search.mode);
   appendFilters(params, search.filters);
   return `/search?${params.toString()}`;
 }

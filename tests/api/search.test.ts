@@ -35,8 +35,17 @@ describe("POST /api/search", () => {
     const body = await response.json();
     expect(body.results).toHaveLength(5);
     expect(body.results[0]).toMatchObject({ id: item.id, imageUrl: `/api/images/${encodeURIComponent(item.id)}` });
-    expect(Object.keys(body.tookMs).sort()).toEqual(["decode", "embed", "search", "total"]);
+    expect(Object.keys(body.tookMs).sort()).toEqual(["decode", "embed", "region", "search", "total"]);
     expect(body.predicted === null || Array.isArray(body.predicted)).toBe(true);
+    expect(body).toMatchObject({ mode: "balanced", region: { source: "auto" } });
+  });
+
+  it("searches the user's crop and says so; crop=none searches the whole photo", async () => {
+    const cropped = await (await POST(searchRequest(formWith([["image", photo, "photo.jpg", "image/jpeg"]]), "?k=3&crop=0.1,0.2,0.5,0.6&mode=style"))).json();
+    expect(cropped).toMatchObject({ mode: "style", region: { x: 0.1, y: 0.2, w: 0.5, h: 0.6, source: "user" } });
+    const whole = await (await POST(searchRequest(formWith([["image", photo, "photo.jpg", "image/jpeg"]]), "?k=3&crop=none"))).json();
+    expect(whole.region).toMatchObject({ x: 0, y: 0, w: 1, h: 1, source: "none" });
+    expect(whole.results[0].id).toBe(item.id);
   });
 
   it("applies filters inside the search", async () => {
@@ -116,6 +125,14 @@ describe("POST /api/search", () => {
     await expectError(await POST(request), 413, "payload_too_large");
     expect(pulled).toBeLessThan(maxUploadBytes + 2 * 1024 * 1024);
   });
+
+  it.each(["crop=0.5,0.5,0.6,0.2", "crop=0.1,0.1,0,0.5", "crop=0.1,0.1,0.5", "crop=-0.1,0,0.5,0.5", "crop=1e-1,0,0.5,0.5", "crop=center", "crop=auto&crop=none", "mode=red"])(
+    "400: a bad crop or mode (%s), with the rule in the message",
+    async (query) => {
+      const body = await expectError(await POST(searchRequest(formWith([["image", photo, "a.jpg", "image/jpeg"]]), `?${query}`)), 400, "bad_request");
+      expect(body.error.message).toMatch(/crop must be|mode must be/);
+    },
+  );
 
   it.each(["k=0", "k=1000000", "k=abc", "k=2.5", "k=1&k=2", "colour=Red"])("400: bad query parameters (%s)", async (query) => {
     await expectError(await POST(searchRequest(formWith([["image", photo, "a.jpg", "image/jpeg"]]), `?${query}`)), 400, "bad_request");

@@ -10,7 +10,7 @@ import { searchQuerySchema } from "./schema";
 export const POST = withErrorResponse(async (request: Request) => {
   const params = new URL(request.url).searchParams;
   const options = parseSearchParams(params, searchQuerySchema);
-  // Validated by searchQuerySchema above; parseSearchParams keeps only k and the filters.
+  // Validated by searchQuerySchema above; parseSearchParams keeps k, crop, mode and the filters.
   if (params.get("collapse") === "true") options.collapse = DEFAULT_DUPLICATE_COSINE;
   const runtime = await getSearchRuntime();
   const bytes = await readImageUpload(request, runtime.config.MAX_UPLOAD_BYTES);

@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { colourDescriptorDim, colourDescriptorSchema } from "./colour-descriptor";
+
+/** What a shopper asks the ranking to favour: the look (embedding), the colour, or the measured balance. */
+export const searchModes = ["style", "balanced", "colour"] as const;
+export type SearchMode = (typeof searchModes)[number];
+
+/** The mode served when a request names none. */
+export const DEFAULT_SEARCH_MODE: SearchMode = "balanced";
+
+/** Share λ of the embedding in a score λ·cos_e + (1 − λ)·cos_c; strictly inside (0, 1) where it is stored. */
+const embeddingShare = z.number().min(0).max(1);
+
+/**
+ * The colour block of a model manifest: the descriptor's parameters, the weights an item
+ * vector is stored with, and each mode's weights. An item is stored as [√λ·e ; √(1−λ)·c]
+ * (e the served embedding, c the colour descriptor, both unit, so the stored vector is unit
+ * and item-to-item cosine is λ·cos_e + (1 − λ)·cos_c). A query for a mode with share μ is
+ * [μ/√λ·e ; (1−μ)/√(1−λ)·c], so its inner product with an item is μ·cos_e + (1 − μ)·cos_c:
+ * modes change only the query, never the index. Chosen on the validation split by `npm run train`.
+ */
+export const colourFusionSchema = z
+  .object({
+    descriptor: colourDescriptorSchema,
+    /** λ of the stored vectors (the balanced mode's share when it was chosen). */
+    indexShare: embeddingShare.refine((v) => v > 0 && v < 1, { error: "indexShare must be strictly between 0 and 1" }),
+    modes: z.object({ style: embeddingShare, balanced: embeddingShare, colour: embeddingShare }),
+    /** Colour names to predict the query's colour by (nearest mean descriptor), when the catalog has the column. */
+    names: z
+      .object({
+        column: z.string(),
+        labels: z.array(z.string()).min(1),
+        /** One unit mean descriptor per label, in label order. */
+        centroids: z.array(z.array(z.number())),
+      })
+      .optional(),
+  })
+  .superRefine((fusion, ctx) => {
+    const dim = colourDescriptorDim(fusion.descriptor);
+    const names = fusion.names;
+    if (names && (names.centroids.length !== names.labels.length || names.centroids.some((c) => c.length !== dim))) {
+      ctx.addIssue({ code: "custom", message: `names needs one ${dim}-float centroid per label`, path: ["names"] });
+    }
+  });
+export type ColourFusion = z.infer<typeof colourFusionSchema>;
+
+/** Floats per stored vector: the embedding, then the colour descriptor when the model fuses one. */
+export function fusedDim(embeddingDim: number, fusion: ColourFusion | undefined): number {
+  return embeddingDim + (fusion ? colourDescriptorDim(fusion.descriptor) : 0);
+}
+
+/** Writes [a·e ; b·c] into `out` at `at`. */
+function writeWeighted(out: Float32Array, at: number, e: ArrayLike<number>, a: number, c: ArrayLike<number>, b: number): void {
+  for (let i = 0; i < e.length; i++) out[at + i] = a * e[i]!;
+  for (let i = 0; i < c.length; i++) out[at + e.length + i] = b * c[i]!;
+}
+
+/** The stored vector of one item: [√λ·e ; √(1−λ)·c]. */
+export function fuseItemVector(embedding: ArrayLike<number>, colour: ArrayLike<number>, fusion: ColourFusion): Float32Array {
+  const out = new Float32Array(embedding.length + colour.length);
+  writeWeighted(out, 0, embedding, Math.sqrt(fusion.indexShare), colour, Math.sqrt(1 - fusion.indexShare));
+  return out;
+}
+
+/** Stored vectors of n items, row-major, from their embeddings [n, dim] and colours [n, cdim]. */
+export function fuseItemVectors(embeddings: Float32Array, colours: Float32Array, n: number, fusion: ColourFusion): Float32Array {
+  const dim = embeddings.length / Math.max(n, 1);
+  const cdim = colours.length / Math.max(n, 1);
+  const out = new Float32Array(n * (dim + cdim));
+  const a = Math.sqrt(fusion.indexShare);
+  const b = Math.sqrt(1 - fusion.indexShare);
+  for (let r = 0; r < n; r++) {
+    writeWeighted(out, r * (dim + cdim), embeddings.subarray(r * dim, (r + 1) * dim), a, colours.subarray(r * cdim, (r + 1) * cdim), b);
+  }
+  return out;
+}
+
+/**
+ * The query vector for a mode: its inner product with a stored item is
+ * μ·cos_e + (1 − μ)·cos_c, μ the mode's share (see colourFusionSchema).
+ */
+export function fuseQueryVector(embedding: ArrayLike<number>, colour: ArrayLike<number>, fusion: ColourFusion, mode: SearchMode): Float32Array {
+  const share = fusion.modes[mode];
+  const out = new Float32Array(embedding.length + colour.length);
+  writeWeighted(out, 0, embedding, share / Math.sqrt(fusion.indexShare), colour, (1 - share) / Math.sqrt(1 - fusion.indexShare));
+  return out;
+}

@@ -1,0 +1,51 @@
+import type { ColourFusion } from "./colour-fusion";
+
+export type ColourNames = NonNullable<ColourFusion["names"]>;
+
+/** A colour name predicted for a descriptor, with the cosine to that name's mean descriptor. */
+export type PredictedColour = { label: string; similarity: number };
+
+/**
+ * One mean descriptor per colour name (re-normalised to unit length), from items
+ * whose `names[row]` is set; names with fewer than `minCount` items are left out
+ * (a name seen twice says nothing reliable). Undefined when fewer than two names remain.
+ */
+export function fitColourNames(
+  colours: Float32Array,
+  names: readonly string[],
+  column: string,
+  minCount = 5,
+): ColourNames | undefined {
+  const n = names.length;
+  const dim = colours.length / Math.max(n, 1);
+  const sums = new Map<string, { sum: Float64Array; count: number }>();
+  names.forEach((name, row) => {
+    if (!name) return;
+    const entry = sums.get(name) ?? { sum: new Float64Array(dim), count: 0 };
+    for (let i = 0; i < dim; i++) entry.sum[i]! += colours[row * dim + i]!;
+    entry.count++;
+    sums.set(name, entry);
+  });
+  const kept = [...sums.entries()].filter(([, e]) => e.count >= minCount).sort(([a], [b]) => a.localeCompare(b));
+  if (kept.length < 2) return undefined;
+  const centroids = kept.map(([, e]) => {
+    const norm = Math.hypot(...e.sum) || 1;
+    return Array.from(e.sum, (v) => Number((v / norm).toFixed(6)));
+  });
+  return { column, labels: kept.map(([name]) => name), centroids };
+}
+
+/** The colour name whose mean descriptor is nearest (cosine) to `colour`. */
+export function nameColour(colour: ArrayLike<number>, names: ColourNames): PredictedColour {
+  let best = 0;
+  let bestScore = -Infinity;
+  names.centroids.forEach((centroid, c) => {
+    let s = 0;
+    for (let i = 0; i < centroid.length; i++) s += centroid[i]! * colour[i]!;
+    if (s > bestScore) {
+      bestScore = s;
+      best = c;
+    }
+  });
+  return { label: names.labels[best]!, similarity: bestScore };
+}

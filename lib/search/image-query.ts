@@ -1,0 +1,63 @@
+import { defaultColourDescriptor } from "../colour/colour-descriptor";
+import { fuseItemVector, fuseQueryVector, type SearchMode } from "../colour/colour-fusion";
+import { nameColour, type PredictedColour } from "../colour/colour-names";
+import { describeStudioPhotoColour } from "../colour/studio-colour";
+import type { Embedder } from "../embed/embedder";
+import type { DecodeLimits } from "../image/decode";
+import { normalisePixels } from "../image/preprocess";
+import type { ModelManifest } from "../model/manifest";
+import { prepareQuery, type QueryRegion, type RegionRequest } from "../region/query-region";
+
+/** A query photo turned into what the store is searched with. */
+export type ImageQuery = {
+  /** The vector to search with: the embedding, fused with the region's colour for the mode when the model fuses colour. */
+  vector: Float32Array;
+  probabilities?: Float32Array;
+  region: QueryRegion;
+  /** The region's colour by name, when the model knows colour names. */
+  colour: PredictedColour | null;
+  tookMs: { decode: number; region: number; embed: number };
+};
+
+/**
+ * The one query path of the served search: the region (auto / user / none) with its
+ * background neutralised, the model's embedding and class probabilities, and the region's
+ * colour descriptor fused into the query vector by `mode` (lib/colour/colour-fusion.ts).
+ */
+export async function embedImageQuery(
+  embedder: Embedder,
+  model: ModelManifest,
+  bytes: Uint8Array,
+  limits: DecodeLimits,
+  request: RegionRequest,
+  mode: SearchMode,
+): Promise<ImageQuery> {
+  const fusion = model.colour;
+  const prepared = await prepareQuery(bytes, model.preprocess, fusion?.descriptor ?? defaultColourDescriptor, limits, request);
+  const t0 = performance.now();
+  const out = await embedder.run(normalisePixels(prepared.pixels, model.preprocess), 1);
+  const embed = performance.now() - t0;
+  return {
+    vector: fusion ? fuseQueryVector(out.embedding, prepared.colour, fusion, mode) : out.embedding,
+    probabilities: out.probabilities,
+    region: prepared.region,
+    colour: fusion?.names ? nameColour(prepared.colour, fusion.names) : null,
+    tookMs: { ...prepared.tookMs, embed },
+  };
+}
+
+/**
+ * The vector a catalog photo is stored with, exactly as the catalog build computes it: the
+ * whole studio photo's embedding, fused with its studio-masked colour when the model fuses colour.
+ */
+export async function embedCatalogPhoto(
+  embedder: Embedder,
+  model: ModelManifest,
+  bytes: Uint8Array,
+  limits: DecodeLimits,
+): Promise<{ vector: Float32Array; probabilities?: Float32Array }> {
+  const { embedding, probabilities } = await embedder.run(await embedder.preprocess(bytes, limits), 1);
+  if (!model.colour) return { vector: embedding, probabilities };
+  const colour = await describeStudioPhotoColour(bytes, model.colour.descriptor, limits);
+  return { vector: fuseItemVector(embedding, colour, model.colour), probabilities };
+}
