@@ -1,5 +1,6 @@
 import { promises as fs } from "node:fs";
 import { z } from "zod";
+import { buildRecord, productFields } from "../lib/catalog/types";
 import { parseCliArgs, runCli } from "../lib/cli/args";
 import { consoleOutput } from "../lib/cli/console-output";
 import { loadConfig } from "../lib/config";
@@ -11,15 +12,8 @@ import { openCatalogEditor } from "../lib/live/editor-session";
 const optionsSchema = z.object({
   photo: z.string().optional(),
   id: z.string().optional(),
-  productDisplayName: z.string().optional(),
-  articleType: z.string().optional(),
-  gender: z.string().optional(),
-  masterCategory: z.string().optional(),
-  subCategory: z.string().optional(),
-  baseColour: z.string().optional(),
-  season: z.string().optional(),
-  year: z.string().optional(),
-  usage: z.string().optional(),
+  // The product's fields; newItemFieldsSchema checks them below.
+  ...buildRecord(productFields, () => z.string().optional()),
   csv: z.string().optional(),
   images: z.string().optional(),
   rejectDuplicates: z.boolean().default(false),

@@ -1,21 +1,10 @@
 import Papa from "papaparse";
 import { z } from "zod";
 import { AppError } from "../errors";
-import type { CatalogItem } from "./types";
+import { buildRecord, productFields, type CatalogItem } from "./types";
 
 /** The columns of the data set's `styles.csv`; all of them must be in the header. */
-export const styleColumns = [
-  "id",
-  "gender",
-  "masterCategory",
-  "subCategory",
-  "articleType",
-  "baseColour",
-  "season",
-  "year",
-  "usage",
-  "productDisplayName",
-] as const;
+export const styleColumns = ["id", ...productFields] as const;
 export type StyleColumn = (typeof styleColumns)[number];
 
 /** Columns the data set leaves empty now and then; an empty value is kept as "" and counted. */
@@ -28,15 +17,7 @@ export const optionalColumns = ["baseColour", "season", "year", "usage"] as cons
 export const csvRowSchema = z
   .object({
     id: z.string().regex(/^\d+$/, "id must be a non-empty run of digits"),
-    gender: z.string(),
-    masterCategory: z.string(),
-    subCategory: z.string(),
-    articleType: z.string(),
-    baseColour: z.string(),
-    season: z.string(),
-    year: z.string(),
-    usage: z.string(),
-    productDisplayName: z.string(),
+    ...buildRecord(productFields, () => z.string()),
   })
   .catchall(z.string());
 export type CsvRow = z.infer<typeof csvRowSchema>;
@@ -166,18 +147,7 @@ export function parseStylesCsv(text: string): ParsedStylesCsv {
 
 /** Converts a CSV row to the catalog's own fields (the `to*` converter of the external shape). */
 export function toCatalogFields(row: CsvRow): CatalogFields {
-  return {
-    id: row.id,
-    gender: row.gender,
-    masterCategory: row.masterCategory,
-    subCategory: row.subCategory,
-    articleType: row.articleType,
-    baseColour: row.baseColour,
-    season: row.season,
-    year: row.year,
-    usage: row.usage,
-    productDisplayName: row.productDisplayName,
-  };
+  return { id: row.id, ...buildRecord(productFields, (field) => row[field]) };
 }
 
 function assertHeader(columns: string[]): void {

@@ -4,19 +4,34 @@ import { z } from "zod";
 export const splitNames = ["train", "val", "test", "excluded"] as const;
 export type SplitName = (typeof splitNames)[number];
 
+/**
+ * The product's own fields besides its id: the data set's styles.csv columns, in its
+ * column order. The one list the CSV reader, the catalog record, the admin API's
+ * fields and the CLI options are built from.
+ */
+export const productFields = [
+  "gender",
+  "masterCategory",
+  "subCategory",
+  "articleType",
+  "baseColour",
+  "season",
+  "year",
+  "usage",
+  "productDisplayName",
+] as const;
+export type ProductField = (typeof productFields)[number];
+
+/** One entry per key, in the keys' order (zod shapes from a field list, key types kept). */
+export function buildRecord<K extends string, V>(keys: readonly K[], value: (key: K) => V): Record<K, V> {
+  return Object.fromEntries(keys.map((key) => [key, value(key)])) as Record<K, V>;
+}
+
 /** One product of a built catalog, as stored in `<catalogDir>/items.json`. */
 export const catalogItemSchema = z.object({
   /** The catalog's own id (the CSV `id`), always a string. */
   id: z.string().min(1),
-  gender: z.string(),
-  masterCategory: z.string(),
-  subCategory: z.string(),
-  articleType: z.string(),
-  baseColour: z.string(),
-  season: z.string(),
-  year: z.string(),
-  usage: z.string(),
-  productDisplayName: z.string(),
+  ...buildRecord(productFields, () => z.string()),
   /** sha256 (hex) of the original image bytes; the image lives at images/<hash>.<ext>. */
   imageHash: z.string().regex(/^[0-9a-f]{64}$/),
   imageExt: z.enum(["jpg", "png", "webp", "gif"]),

@@ -1,7 +1,7 @@
 import Papa from "papaparse";
 import { AppError, toAppError } from "../errors";
 import { addItem, type AddOptions, type EditorContext, type NearDuplicate } from "./catalog-editor";
-import { newItemFieldsSchema, type NewItemFields } from "./item-fields";
+import { newItemFieldsSchema, requiredFields, type NewItemFields } from "./item-fields";
 
 /** One photo of an import: `id` is the file name without its extension, as in the data set (`1163.jpg`). */
 export type ImportImage = { id: string; name: string; bytes: Uint8Array };
@@ -72,7 +72,7 @@ export function parseImportCsv(text: string): { rows: Map<string, Row>; errors: 
     transformHeader: (header) => header.trim(),
   });
   const columns = parsed.meta.fields ?? [];
-  for (const required of ["id", "articleType", "productDisplayName"]) {
+  for (const required of ["id", ...requiredFields]) {
     if (!columns.includes(required)) {
       throw new AppError("bad_request", `The CSV has no "${required}" column (columns: ${columns.join(", ") || "none"})`);
     }

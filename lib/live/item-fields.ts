@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { buildRecord, type ProductField } from "../catalog/types";
 
 /**
  * Ids of products added through the admin API or the CLI: they end up in URLs and
@@ -11,33 +12,34 @@ export const newItemIdSchema = z
 
 const text = (max: number) => z.string().trim().max(max, { error: `at most ${max} characters` });
 
+/** The longest value of each field, in the order the admin API has always listed them. */
+const maxLength = {
+  productDisplayName: 300,
+  articleType: 100,
+  gender: 100,
+  masterCategory: 100,
+  subCategory: 100,
+  baseColour: 100,
+  season: 100,
+  year: 20,
+  usage: 100,
+} as const satisfies Record<ProductField, number>;
+const editableFields = Object.keys(maxLength) as ProductField[];
+/** A product needs an article type (its default label) and a name; the rest may stay empty. */
+export const requiredFields: readonly ProductField[] = ["articleType", "productDisplayName"];
+const isRequired = (field: ProductField) => requiredFields.includes(field);
+
 /** Metadata of a new product: the data set's columns; articleType and productDisplayName are required. */
 export const newItemFieldsSchema = z.object({
   id: newItemIdSchema,
-  productDisplayName: text(300).min(1, { error: "productDisplayName is required" }),
-  articleType: text(100).min(1, { error: "articleType is required" }),
-  gender: text(100).default(""),
-  masterCategory: text(100).default(""),
-  subCategory: text(100).default(""),
-  baseColour: text(100).default(""),
-  season: text(100).default(""),
-  year: text(20).default(""),
-  usage: text(100).default(""),
+  ...buildRecord(editableFields, (field) =>
+    isRequired(field) ? text(maxLength[field]).min(1, { error: `${field} is required` }) : text(maxLength[field]).default(""),
+  ),
 });
 export type NewItemFields = z.infer<typeof newItemFieldsSchema>;
 
 /** A metadata change: any field but the id, at least one. */
 export const itemPatchSchema = z
-  .strictObject({
-    productDisplayName: text(300).min(1).optional(),
-    articleType: text(100).min(1).optional(),
-    gender: text(100).optional(),
-    masterCategory: text(100).optional(),
-    subCategory: text(100).optional(),
-    baseColour: text(100).optional(),
-    season: text(100).optional(),
-    year: text(20).optional(),
-    usage: text(100).optional(),
-  })
+  .strictObject(buildRecord(editableFields, (field) => (isRequired(field) ? text(maxLength[field]).min(1) : text(maxLength[field])).optional()))
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), { error: "Change at least one field" });
 export type ItemPatch = z.infer<typeof itemPatchSchema>;
