@@ -1,36 +1,27 @@
-import { execFile } from "node:child_process";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
+import * as ort from "onnxruntime-node";
 import { imagePathFor } from "../lib/catalog/store";
 import type { CatalogItem } from "../lib/catalog/types";
 import { preprocessImage } from "../lib/image/preprocess";
-import { FlatIndex } from "../lib/index/flat-index";
-import { computePrecisionAtK } from "../lib/metrics/retrieval";
 import type { ModelManifest } from "../lib/model/manifest";
+import { describeMethod, defaultInt8Settings, type Int8Settings } from "../lib/model/quantize-backbone";
+import { buildQuantizedModel, calibrateModel } from "../lib/onnx/quantize-model";
 import { createRng, shuffleInPlace } from "../lib/random";
 import type { Bench, BenchContext, BenchOutcome } from "./lib/context";
 import { loadCatalogVectors, sampleRows } from "./lib/catalog-vectors";
-import { VENV_DIR, writeF32 } from "./lib/faiss";
-import { meanRowCosine, packBatch, VariantSession, type SessionSettings } from "./lib/onnx-variant";
+import { meanRowCosine, packBatch, type SessionSettings } from "./lib/onnx-variant";
+import { subsetPAt5, subsetTop10, timePaired, timeVariant, type Variant } from "./lib/variant-timing";
 import { makeFigure, makeTarget, type Figure } from "./lib/result";
-import { median } from "./lib/stats";
+import { recallAtK } from "./lib/stats";
 
-const run = promisify(execFile);
 const BATCH = 16;
+/** Paired fp32/int8 timing rounds: the machine's load moves between rounds, the ratio within one much less. */
+const PAIRED_ROUNDS = 5;
 const PAYS_SPEEDUP = 2;
 const MAX_P5_LOSS = 0.005;
 /** Variants slower than this (vs fp32) cannot reach the target: their accuracy run is skipped. */
 const WORTH_ACCURACY = 1.25;
-
-type Variant = {
-  name: string;
-  file: string;
-  settings: SessionSettings;
-  height: number;
-  width: number;
-  batch: number;
-};
 
 type Timed = Variant & { msPerImage: number; cosineToFp32: number };
 
@@ -39,65 +30,32 @@ async function loadPixels(config: BenchContext["config"], manifest: ModelManifes
   return Promise.all(items.map(async (item) => preprocessImage(await fs.readFile(imagePathFor(config.CATALOG_DIR, item)), pre, { maxPixels: config.MAX_IMAGE_PIXELS })));
 }
 
-/** int8 copies made with onnxruntime.quantization in the scratch venv (bench-only); [] when Python cannot. */
+/**
+ * int8 copies of the served model made by lib/onnx (QDQ, per-channel weights, uint8
+ * activations), calibrated on train-split photos: the recipe of docs/decisions/0011 and,
+ * for the calibration comparison, the same with MinMax ranges.
+ */
 async function quantize(ctx: BenchContext, manifest: ModelManifest, calibration: Float32Array[], notes: string[]): Promise<{ name: string; file: string }[]> {
-  const dir = path.join(ctx.workDir, `quant-${manifest.id}-calib${calibration.length}`);
-  const files = ["int8-static", "int8-dynamic"].map((name) => ({ name, file: path.join(dir, `${name}.onnx`) }));
-  const exists = await Promise.all(files.map((f) => fs.stat(f.file).then(() => true, () => false)));
-  if (exists.every(Boolean)) return files;
-  try {
-    await run(path.join(VENV_DIR, "bin", "pip"), ["install", "-q", "onnxruntime", "onnx"], { timeout: 15 * 60_000 });
-    const calib = path.join(dir, "calibration.f32");
-    await writeF32(calib, packBatch(calibration));
-    const { height, width } = manifest.preprocess;
-    const t0 = performance.now();
-    await run(path.join(VENV_DIR, "bin", "python"), [
-      path.join(import.meta.dirname, "quantize_model.py"), "--model", path.join(ctx.config.MODELS_DIR, manifest.file), "--out-dir", dir,
-      "--calib", calib, "--n", String(calibration.length), "--height", String(height), "--width", String(width), "--input", manifest.input.name,
-    ], { maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60_000 });
-    notes.push(`int8 copies made in ${((performance.now() - t0) / 1000).toFixed(0)} s with onnxruntime.quantization (static: QDQ, per-channel, MinMax calibration on ${calibration.length} train photos; dynamic: uint8 weights), under ${ctx.workDir}; bench-only, never served.`);
-    return files;
-  } catch (error) {
-    notes.push(`int8 variants unavailable: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-    return [];
-  }
-}
-
-/** Median model time per image over the timing photos, and the embeddings produced. */
-async function timeVariant(v: Variant, manifest: ModelManifest, pixels: Float32Array[]): Promise<{ msPerImage: number; embeddings: Float32Array }> {
-  const session = await VariantSession.create(v.file, manifest, v.settings);
-  try {
-    await session.embed(packBatch(pixels.slice(0, v.batch)), Math.min(v.batch, pixels.length), v.height, v.width); // warm-up
-    const times: number[] = [];
-    const parts: Float32Array[] = [];
-    for (let i = 0; i < pixels.length; i += v.batch) {
-      const chunk = pixels.slice(i, i + v.batch);
-      const t0 = performance.now();
-      const out = await session.embed(packBatch(chunk), chunk.length, v.height, v.width);
-      times.push((performance.now() - t0) / chunk.length);
-      parts.push(Float32Array.from(out));
-    }
-    return { msPerImage: median(times), embeddings: concat(parts) };
-  } finally {
-    await session.dispose();
-  }
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-/** P@5 within the subset: each photo queries the others (itself excluded), relevant = same label. */
-function subsetPAt5(embeddings: Float32Array, dim: number, labels: readonly string[]): number {
-  const index = new FlatIndex(dim, labels.map((_, i) => String(i)), embeddings);
-  const hits = index.searchBatch(embeddings, labels.length, 5, { exclude: labels.map((_, i) => [i]) });
-  return hits.reduce((s, list, q) => s + computePrecisionAtK(list.map((h) => labels[h.row] === labels[q]), 5), 0) / labels.length;
+  const dir = path.join(ctx.workDir, `int8-${manifest.id}-calib${calibration.length}`);
+  await fs.mkdir(dir, { recursive: true });
+  const { height, width } = manifest.preprocess;
+  const t0 = performance.now();
+  const feeds = Array.from({ length: Math.ceil(calibration.length / 4) }, (_, i) => {
+    const chunk = calibration.slice(i * 4, i * 4 + 4);
+    return { [manifest.input.name]: new ort.Tensor("float32", packBatch(chunk), [chunk.length, height, width, 3]) };
+  });
+  const calibrated = await calibrateModel(await fs.readFile(path.join(ctx.config.MODELS_DIR, manifest.file)), feeds, defaultInt8Settings);
+  const recipes: Int8Settings[] = [defaultInt8Settings, { ...defaultInt8Settings, method: { kind: "minmax" } }];
+  const files = await Promise.all(
+    recipes.map(async (settings) => {
+      const name = `int8 (${settings.activationType} activations, ${describeMethod(settings.method)})`;
+      const file = path.join(dir, `${settings.activationType}-${describeMethod(settings.method).replace(/ /g, "-")}.onnx`);
+      await fs.writeFile(file, buildQuantizedModel(calibrated, settings));
+      return { name, file };
+    }),
+  );
+  notes.push(`int8 copies made in ${((performance.now() - t0) / 1000).toFixed(0)} s by lib/onnx (QDQ: int8 per-channel weights, uint8 per-tensor activations, first convolution and everything from the descriptor pooling on in fp32), calibrated on ${calibration.length} train photos; the lead decides about serving one.`);
+  return files;
 }
 
 export const embedBench: Bench = {
@@ -106,7 +64,7 @@ export const embedBench: Bench = {
   caveats: [
     "batching raises throughput per image (catalog builds, queued requests), not the latency of one query, which is what a search waits for.",
     "thread counts are measured on a machine shared with other jobs: fewer intra-op threads can win there because the second core is busy; on an idle machine the served setting (one per core) is the one to re-measure.",
-    "int8 static quantisation here is plain MinMax QDQ over every layer, head included; a P@5 loss that large says this recipe does not pay, not that int8 cannot (excluding the head or percentile calibration were not tried).",
+    "int8 rows quantise the served graph's convolutions (first one excepted) with lib/onnx; the descriptor pooling and the head stay fp32 (docs/decisions/0011). The paired rows alternate fp32 and int8 and give the median of the per-round ratios, the figure to read on a loaded machine.",
   ],
   async run(ctx): Promise<BenchOutcome> {
     const { config } = ctx;
@@ -114,7 +72,7 @@ export const embedBench: Bench = {
     const modelFile = path.join(config.MODELS_DIR, served.file);
     const { height, width } = served.preprocess;
     const timingItems = sampleRows(items, "train", ctx.quick ? 8 : 48, 3).map((r) => items[r]!);
-    const calibItems = sampleRows(items, "train", ctx.quick ? 8 : 64, 4).map((r) => items[r]!);
+    const calibItems = sampleRows(items, "train", ctx.quick ? 8 : 300, 4).map((r) => items[r]!);
     const evalRows = items.flatMap((item, row) => (item.split === "test" || item.split === "val" ? [row] : []));
     const subset = shuffleInPlace(evalRows, createRng(13)).slice(0, ctx.quick ? 48 : 1000).map((r) => items[r]!);
     const notes: string[] = [];
@@ -154,13 +112,23 @@ export const embedBench: Bench = {
     // Accuracy on the subset for fp32 and for every variant that changes the numbers and is fast enough to matter.
     const labels = subset.map((item) => item.label);
     const pAt5 = new Map<string, number>();
+    const subsetEmbeddings = new Map<string, Float32Array>();
     const accuracyFor = [timed[0]!, ...timed.slice(1).filter((t) => t.cosineToFp32 < 0.9999 && fp32Ms / t.msPerImage >= WORTH_ACCURACY)];
     for (const t of accuracyFor) {
       ctx.log(`embed: P@5 subset (${subset.length} photos) with ${t.name}`);
       const { embeddings } = await timeVariant({ ...t, batch: BATCH }, served, await pixelsFor(subset, "subset", t.height, t.width));
       pAt5.set(t.name, subsetPAt5(embeddings, served.embedding.dim, labels));
+      subsetEmbeddings.set(t.name, embeddings);
     }
     const fp32P5 = pAt5.get(timed[0]!.name)!;
+    const fp32Top10 = subsetTop10(subsetEmbeddings.get(timed[0]!.name)!, served.embedding.dim, subset.length);
+    for (const q of quantized) {
+      const embeddings = subsetEmbeddings.get(q.name);
+      if (!embeddings) continue;
+      const overlap = recallAtK(subsetTop10(embeddings, served.embedding.dim, subset.length), fp32Top10, 10);
+      const cosine = meanRowCosine(embeddings, subsetEmbeddings.get(timed[0]!.name)!, served.embedding.dim);
+      notes.push(`${q.name} on the ${subset.length}-photo subset: top-10 overlap with fp32's results ${overlap.toFixed(4)}, mean embedding cosine to fp32 ${cosine.toFixed(5)}.`);
+    }
 
     const figures: Figure[] = [];
     // Two readings: one photo at a time (what a search waits for) and throughput (batching allowed).
@@ -187,6 +155,15 @@ export const embedBench: Bench = {
       if (t.batch === 1 && loss !== undefined && loss <= MAX_P5_LOSS && speedup > (bestSingle?.speedup ?? 0)) bestSingle = { name: t.name, speedup, loss };
       if (speedup < PAYS_SPEEDUP || loss === undefined || loss > MAX_P5_LOSS) {
         tried.push(`${t.name}: ${speedup.toFixed(2)}× fp32 speed${loss === undefined ? "" : `, P@5 ${loss >= 0 ? "−" : "+"}${Math.abs(loss * 100).toFixed(2)} points`}`);
+      }
+    }
+    const recipe = timed.find((t) => t.name === quantized[0]?.name);
+    if (recipe) {
+      const timing = await pixelsFor(timingItems, "timing", height, width);
+      for (const batch of [1, BATCH]) {
+        ctx.log(`embed: paired fp32 / ${recipe.name} timing, batch ${batch}`);
+        const { ratio, ratios } = await timePaired({ ...timed[0]!, batch }, { ...recipe, batch }, served, timing, PAIRED_ROUNDS);
+        figures.push(makeFigure(`${recipe.name} vs fp32, batch ${batch}, paired: speed-up`, "×", ratio, null, null, `median of ${PAIRED_ROUNDS} alternating rounds: ${ratios.map((r) => r.toFixed(2)).join(", ")}`));
       }
     }
     for (const [what, b] of [["one photo at a time", bestSingle], ["throughput (batching allowed)", best]] as const) {

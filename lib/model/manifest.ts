@@ -23,6 +23,17 @@ export const modelManifestSchema = z.object({
   embedding: z.object({ output: z.string(), dim: z.number().int().positive() }),
   /** The backbone descriptor a head is trained on (see descriptorLayout), when the graph exposes it. */
   features: z.object({ output: z.string(), dim: z.number().int().positive() }).optional(),
+  /** For a post-training int8 variant: the fp32 model it was made from and the recipe (docs/decisions/0011). */
+  quantization: z
+    .object({
+      from: z.object({ id: z.string(), name: z.string() }),
+      weights: z.string(),
+      activations: z.string(),
+      method: z.string(),
+      keptFp32: z.array(z.string()),
+      calibration: z.object({ photos: z.number().int().positive(), source: z.string() }),
+    })
+    .optional(),
   /** For a trained model: the backbone whose features the head was trained on (their cache is shared). */
   backbone: z.object({ id: z.string(), name: z.string() }).optional(),
   /** For a trained model: the head alone as its own graph (input `features`), to embed cached features. */

@@ -52,6 +52,18 @@ export async function calibrateModel(
   return { model, plan, histograms, batches };
 }
 
+/**
+ * The same calibration under another plan (e.g. the first convolution kept fp32 after
+ * calibrating with it quantised): valid when every tensor the new plan needs was histogrammed.
+ */
+export function replanCalibration(calibration: Calibration, options: QuantPlanOptions): Calibration {
+  const plan = planQuantization(calibration.model, options);
+  const missing = calibratedTensors(plan).filter((t) => !calibration.histograms.has(t));
+  if (missing.length > 0) throw new Error(`Calibration lacks tensors ${missing.join(", ")}: calibrate with this plan`);
+  const histograms = new Map(calibratedTensors(plan).map((t) => [t, calibration.histograms.get(t)!]));
+  return { ...calibration, plan, histograms };
+}
+
 /** Per-tensor parameters chosen from the calibration histograms by `options.method`. */
 export function chooseActivationParams(calibration: Calibration, options: ActivationOptions): Map<string, QuantParams> {
   const params = new Map<string, QuantParams>();
