@@ -1,18 +1,17 @@
 import { promises as fs } from "node:fs";
 import { z } from "zod";
+import { buildRecord } from "../lib/catalog/types";
 import { AppError } from "../lib/errors";
 import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
 import { K_DEFAULT } from "../lib/search/k-bounds";
 import { createSearchService } from "../lib/search/search-service";
+import { filterKeys } from "../lib/vector-store/types";
 
 const optionsSchema = z.object({
   // Checked by the service (lib/search/k-bounds.ts), like every k.
   k: z.coerce.number().default(K_DEFAULT),
-  articleType: z.string().optional(),
-  masterCategory: z.string().optional(),
-  gender: z.string().optional(),
-  baseColour: z.string().optional(),
+  ...buildRecord(filterKeys, () => z.string().optional()),
   json: z.boolean().default(false),
 });
 
