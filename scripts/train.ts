@@ -3,7 +3,7 @@ import { z } from "zod";
 import { readCatalog } from "../lib/catalog/store";
 import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
-import { formatDuration } from "../lib/embed/progress";
+import { formatDuration, formatProgress, snapshotProgress } from "../lib/progress";
 import { writeJsonAtomic } from "../lib/fs/atomic";
 import { describeRanking } from "../lib/pipeline/evaluate";
 import { publishTrainedModel, trainModel } from "../lib/pipeline/train-model";
@@ -48,14 +48,19 @@ await runCli(async () => {
     `train: P=${options.p} K=${options.k} margin=${options.margin} hidden=${options.hidden} dim=${options.dim} ` +
       `ce=${options.ceWeight} lr=${options.lr} wd=${options.weightDecay} dropout=${options.dropout} seed=${options.seed} (${options.backend})`,
   );
+  let trainSeconds = 0;
   const result = await trainModel(items, {
     modelsDir: config.MODELS_DIR,
     cacheDir: config.CACHE_DIR,
     catalogDir,
     maxPixels: config.MAX_IMAGE_PIXELS,
+    progress: process.stderr,
     labelColumn: manifest.labelColumn,
     boosts: options.boosts,
-    classifier: options.classifier === "linear" ? { l2: options.classifierL2, maxEvaluations: options.classifierEvaluations } : undefined,
+    classifier:
+      options.classifier === "linear"
+        ? { l2: options.classifierL2, maxEvaluations: options.classifierEvaluations, progress: process.stderr }
+        : undefined,
     train: {
       hiddenDim: options.hidden,
       embedDim: options.dim,
@@ -71,12 +76,16 @@ await runCli(async () => {
       patience: options.patience,
       seed: options.seed,
     },
-    onEpoch: (e) =>
+    onEpoch: (e) => {
+      trainSeconds += e.seconds;
+      // Early stopping may end sooner: the ETA is for the most epochs.
+      const epochs = formatProgress(snapshotProgress(e.epoch, 0, options.epochs, trainSeconds), "epoch");
       console.log(
         `epoch ${String(e.epoch).padStart(2)}  train ${e.trainLoss.toFixed(4)} (triplet ${e.trainTriplet.toFixed(4)}, ` +
           `active ${(100 * e.activeTriplets).toFixed(1)}%)  val ${e.valLoss.toFixed(4)} (triplet ${e.valTriplet.toFixed(4)}, ` +
-          `acc ${(100 * e.valAccuracy).toFixed(1)}%)  ${e.seconds.toFixed(1)} s${e.best ? "  *best" : ""}`,
-      ),
+          `acc ${(100 * e.valAccuracy).toFixed(1)}%)  ${e.seconds.toFixed(1)} s${e.best ? "  *best" : ""}  [${epochs}]`,
+      );
+    },
   });
   for (const b of result.boostSearch) {
     console.log(
@@ -90,6 +99,19 @@ await runCli(async () => {
         `loss ${c.loss.toFixed(4)}, val acc ${(100 * c.valAccuracy).toFixed(1)}%, ${c.seconds.toFixed(1)} s`,
     );
   }
+  if (result.calibration) {
+    const c = result.calibration;
+    console.log(`calibration: temperature ${c.temperature} (val NLL ${c.nllAtOne.toFixed(4)} → ${c.nll.toFixed(4)})`);
+  }
+  for (const r of result.colour.shares) {
+    console.log(`val colour share ${(1 - r.share).toFixed(2)}: P@5 type ${r.type.toFixed(4)}  type+colour ${r.typeColour.toFixed(4)}  colour ${r.colour.toFixed(4)}`);
+  }
+  const fusion = result.colour.fusion;
+  console.log(
+    `colour: ${result.colour.computed} descriptors computed in ${result.colour.seconds.toFixed(1)} s; embedding share per mode ` +
+      `style ${fusion.modes.style}, balanced ${fusion.modes.balanced}, colour ${fusion.modes.colour}` +
+      (fusion.names ? `; ${fusion.names.labels.length} colour names, val accuracy ${(100 * (result.colour.nameAccuracy ?? 0)).toFixed(1)}%` : "; no colour names (no baseColour values)"),
+  );
   console.log(
     `train: best epoch ${result.bestEpoch} of ${result.log.length}, ranking ${describeRanking(result.model.ranking!)}, ` +
       `${formatDuration(result.seconds)} → models/${result.model.file} (${result.model.id})`,
@@ -107,12 +129,15 @@ await runCli(async () => {
       seconds: result.classifier.seconds,
     },
     boostSearch: result.boostSearch,
+    calibration: result.calibration,
+    colour: { shares: result.colour.shares, modes: fusion.modes, indexShare: fusion.indexShare, nameAccuracy: result.colour.nameAccuracy, seconds: result.colour.seconds },
   });
   const published = await publishTrainedModel(result.model, {
     modelsDir: config.MODELS_DIR,
     cacheDir: config.CACHE_DIR,
     catalogDir,
     maxPixels: config.MAX_IMAGE_PIXELS,
+    progress: process.stderr,
     reindex: !options.noReindex,
   });
   if (published.indexFile) console.log(`train: re-indexed the catalog for ${result.model.name} → ${published.indexFile}`);

@@ -1,15 +1,40 @@
 import Link from "next/link";
+import type { PredictedColour } from "@/lib/colour/colour-names";
+import type { QueryRegion } from "@/lib/region/query-region";
 import type { PredictedLabel } from "@/lib/search/types";
 import { formatScore } from "./product-card";
 
-/** The query photo of a results page and, when the model has a classifier, its guessed category. */
-export function QuerySummary({ src, predicted }: { src: string; predicted: PredictedLabel[] | null }) {
+type QuerySummaryProps = { src: string; predicted: PredictedLabel[] | null; colour?: PredictedColour | null; region?: QueryRegion };
+
+/** The query photo of a results page, the region searched, and the guessed category and colour when the model has them. */
+export function QuerySummary({ src, predicted, colour, region }: QuerySummaryProps) {
   const [best, ...others] = predicted ?? [];
+  const boxed = region && region.source !== "none" && (region.w < 0.999 || region.h < 0.999);
   return (
     <figure className="flex flex-col items-center gap-3 rounded-lg border border-neutral-200 bg-white p-4">
       <p className="self-start text-xs font-medium uppercase tracking-wide text-neutral-500">Your photo</p>
-      {/* eslint-disable-next-line @next/next/no-img-element */}
-      <img src={src} alt="Your query photo" className="h-40 w-auto max-w-full object-contain" data-testid="query-image" />
+      <div className="relative">
+        {/* eslint-disable-next-line @next/next/no-img-element */}
+        <img src={src} alt="Your query photo" className="block h-40 w-auto max-w-full object-contain" data-testid="query-image" />
+        {boxed && (
+          <div
+            aria-hidden="true"
+            data-testid="query-region"
+            className="pointer-events-none absolute border-2 border-amber-500"
+            style={{ left: `${100 * region.x}%`, top: `${100 * region.y}%`, width: `${100 * region.w}%`, height: `${100 * region.h}%` }}
+          />
+        )}
+      </div>
+      {region && (
+        <p className="self-start text-xs text-neutral-600" data-testid="region-source">
+          {region.source === "auto" ? (boxed ? "Searched the product found in the box" : "Searched the whole photo") : region.source === "user" ? "Searched your crop" : "Searched the whole photo"}
+        </p>
+      )}
+      {colour && (
+        <p className="self-start text-sm" data-testid="predicted-colour">
+          Colour: <span className="font-semibold">{colour.label}</span>
+        </p>
+      )}
       {best && (
         <figcaption className="w-full text-sm" data-testid="predicted">
           <p>

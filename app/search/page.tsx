@@ -6,9 +6,11 @@ import { resolveFilters } from "@/lib/server/catalog-facets";
 import { attempt, getPageRuntime } from "@/lib/server/page-runtime";
 import { searchByImage } from "@/lib/server/search-runtime";
 import { encodeQueryParam, queryImageType } from "@/lib/share/query-param";
+import { toCropParam } from "@/lib/share/region-param";
 import { buildShareHref, parseShareParams } from "@/lib/share/share-url";
 import { ErrorPanel } from "../_components/error-panel";
 import { FilterFields } from "../_components/filter-fields";
+import { ModeSwitch } from "../_components/mode-switch";
 import { ProductGrid } from "../_components/product-grid";
 import { QuerySummary } from "../_components/query-summary";
 
@@ -38,15 +40,24 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
   const canonical = buildShareHref(shared.value);
   if (canonical !== `/search?${toQueryString(raw)}`) redirect(canonical);
 
-  const { query, k, filters } = shared.value;
-  const outcome = await attempt(() => searchByImage(runtime.value, query, { k, filters }));
+  const { query, k, filters, region, mode = "balanced" } = shared.value;
+  const outcome = await attempt(() => searchByImage(runtime.value, query, { k, filters, region, mode }));
+  const crop = toCropParam(region);
   const src = `data:${queryImageType(query)};base64,${Buffer.from(query).toString("base64")}`;
   return (
     <div className="grid gap-8 lg:grid-cols-[16rem_1fr]">
       <aside className="flex flex-col gap-4">
-        <QuerySummary src={src} predicted={outcome.ok ? outcome.value.predicted : null} />
+        <QuerySummary
+          src={src}
+          predicted={outcome.ok ? outcome.value.predicted : null}
+          colour={outcome.ok ? (outcome.value.colour ?? null) : null}
+          region={outcome.ok ? outcome.value.region : undefined}
+        />
+        <ModeSwitch mode={mode} hrefFor={(m) => buildShareHref({ ...shared.value, mode: m })} />
         <Form action="/search" className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4" aria-label="Refine the search">
           <input type="hidden" name="q" value={encodeQueryParam(query)} />
+          {crop && <input type="hidden" name="crop" value={crop} />}
+          {mode !== "balanced" && <input type="hidden" name="mode" value={mode} />}
           <FilterFields facets={runtime.value.facets} defaults={filters} defaultK={k} idPrefix="refine" className="grid grid-cols-2 gap-3 lg:grid-cols-1" />
           <button type="submit" className="rounded-md bg-neutral-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-neutral-900">
             Update results

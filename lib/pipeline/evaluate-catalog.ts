@@ -10,7 +10,7 @@ import { BACKBONE_NAME, readModelManifest, resolveServedModel, type ModelManifes
 import type { RankingConfig } from "../search/category-ranker";
 import { cosineRanking, evaluateHnsw, runProtocols, type ProtocolInput } from "./evaluate";
 import { loadItemFeatures, resolveBackbone, type ItemFeatureOptions } from "./item-features";
-import { embedItems } from "./model-index";
+import { embedItems, loadColoursFor } from "./model-index";
 
 export type EvaluateCatalogOptions = ItemFeatureOptions & {
   /** The split whose items are the queries. */
@@ -53,7 +53,7 @@ export async function evaluateCatalog(options: EvaluateCatalogOptions): Promise<
   const relevances = createAttributeRelevances(manifest.labelColumn);
   const variants: EvalVariant[] = [];
   for (const model of models) {
-    const embedded = await embedItems(options.modelsDir, model, items, features);
+    const embedded = await embedItems(options.modelsDir, model, items, features, await loadColoursFor(options, model, items));
     variants.push(...(await runProtocols(model, input, embedded, listRankings(model), { k: options.k, relevance, relevances })));
     if (options.hnsw && model === models.at(-1)) variants.push(evaluateHnsw(model, input, embedded.index, { k: options.k, relevance }));
   }

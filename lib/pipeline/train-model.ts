@@ -10,7 +10,11 @@ import { BACKBONE_NAME, manifestPath, readModelManifest, writeModelManifest, typ
 import { classifyFeatures, fitLinearClassifier, type LinearClassifierFit, type LinearClassifierOptions } from "../train/linear-classifier";
 import { trainHead, type EpochLog, type TrainOptions } from "../train/train-head";
 import type { RankingConfig } from "../search/category-ranker";
+import { defaultColourDescriptor } from "../colour/colour-descriptor";
+import { fitTemperature } from "../train/temperature";
 import { reindexCatalog } from "./build-catalog";
+import { chooseColourFusion, type ColourChoice } from "./choose-colour";
+import { loadItemColours } from "./item-colours";
 import { runProtocols } from "./evaluate";
 import { loadItemFeatures } from "./item-features";
 import { embedItems } from "./model-index";
@@ -41,7 +45,14 @@ export type TrainModelResult = {
   seconds: number;
   /** Validation-split results per candidate ranking. */
   boostSearch: { ranking: RankingConfig; val: EvalVariant["overall"] }[];
+  /** The classifier's temperature fitted on validation, with the NLL before and after. */
+  calibration?: { temperature: number; nll: number; nllAtOne: number };
+  /** The colour fusion chosen on validation, with the results per embedding share; and what computing the colours cost. */
+  colour: ColourChoice & { computed: number; seconds: number };
 };
+
+/** The strongest plain matches the served ranking always keeps (a guarantee, not a tuned value: decision 0012). */
+const KEEP_PLAIN = 2;
 
 /** Plain cosine, then each boost with each source of P(label | query). */
 export function rankingCandidates(boosts: readonly number[]): RankingConfig[] {
@@ -107,8 +118,24 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
   // The targets are P@5, MRR and mAP@10 alike: keep the ranking with the best mean of the three.
   const merit = (m: EvalVariant["overall"]) => (m.pAt5 + m.mrr + m.mapAt10) / 3;
   const best = boostSearch.reduce((a, b) => (merit(b.val) > merit(a.val) ? b : a));
-  model = { ...model, ranking: best.ranking };
-  return { model, log, bestEpoch, classifier, seconds: (Date.now() - started) / 1000, boostSearch };
+  // Temperature scaling on the validation split: the boost then follows how often a confidence is right.
+  const valProbabilities = embedded.probabilities && gatherRows(embedded.probabilities, labels.length, valRows);
+  const calibration = valProbabilities ? fitTemperature(valProbabilities, val.labels) : undefined;
+  const ranking: RankingConfig = { ...best.ranking, temperature: calibration?.temperature ?? 1, keepPlain: best.ranking.categoryBoost > 0 ? KEEP_PLAIN : 0 };
+  // Colour: studio-masked descriptors of every photo (cached by content hash), fused at the share chosen on validation.
+  const loaded = await loadItemColours(options, defaultColourDescriptor, filtered);
+  const choice = await chooseColourFusion(model, input, embedded, loaded.colours, defaultColourDescriptor, ranking, options.labelColumn);
+  model = { ...model, ranking, colour: choice.fusion };
+  return {
+    model,
+    log,
+    bestEpoch,
+    classifier,
+    seconds: (Date.now() - started) / 1000,
+    boostSearch,
+    calibration,
+    colour: { ...choice, computed: loaded.computed, seconds: loaded.seconds },
+  };
 }
 
 function argMax(values: Float32Array): number {
