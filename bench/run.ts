@@ -14,6 +14,7 @@ import { embedBench } from "./embed";
 import { httpBench } from "./http";
 import type { Bench } from "./lib/context";
 import { renderPerformanceMarkdown } from "./lib/report";
+import { Progress } from "../lib/progress";
 import { readResults, snapshotMachine, writeResult, type BenchName } from "./lib/result";
 import { selectBenches } from "./lib/select";
 import { scaleBench } from "./scale";
@@ -50,11 +51,13 @@ await runCli(async () => {
   const workDir = path.resolve("tmp/bench-work");
   await fs.mkdir(workDir, { recursive: true });
   const failures: string[] = [];
+  // Bench lines go through the progress reporter, so on a terminal they land above its bar.
+  const progress = new Progress({ label: "bench", total: selected.length, unit: "bench", sink: process.stderr, logEveryPercent: 1 });
   for (const name of selected) {
     const bench = benches[name];
     const machine = snapshotMachine();
     const started = performance.now();
-    const log = (m: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+    const log = (m: string) => progress.note(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
     log(`bench ${name}: ${bench.title}`);
     try {
       const outcome = await bench.run({ config, quick: options.quick, workDir, log, appCommit: options.appCommit, scaleSizes: options.scaleSizes?.split(",").map(Number) });
@@ -77,7 +80,9 @@ await runCli(async () => {
       failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
       console.error(`bench ${name} failed:`, error);
     }
+    progress.advance();
   }
+  progress.finish();
   const { results, invalid } = await readResults(options.results);
   const soak = await fs.readFile(path.join(options.results, "soak.json"), "utf8").then((t) => JSON.parse(t) as Record<string, unknown>, () => undefined);
   await writeFileAtomic(options.doc, renderPerformanceMarkdown(results, { soak, invalid, caveats: Object.fromEntries(Object.values(benches).map((b) => [b.name, b.caveats ?? []])) }));

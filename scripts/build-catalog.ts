@@ -34,6 +34,7 @@ await runCli(async () => {
     batchSize: options.batchSize,
     threads: options.threads || config.ORT_THREADS,
     modelName: options.model,
+    progress: process.stderr,
     log: (line) => console.log(line),
   });
   if (!options.quiet) console.log(formatIngestReport(result.report));

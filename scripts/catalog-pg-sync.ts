@@ -9,6 +9,7 @@ import { readCatalog } from "../lib/catalog/store";
 import { loadConfig } from "../lib/config";
 import { AppError } from "../lib/errors";
 import { loadFlatIndex } from "../lib/index/index-file";
+import { Progress } from "../lib/progress";
 import { indexDimOf, resolveServedModel } from "../lib/model/manifest";
 import { PgVectorStore } from "../lib/vector-store/pgvector";
 import { syncCatalogToPg } from "../lib/vector-store/pg-sync";
@@ -37,16 +38,12 @@ await runCli(async () => {
   });
   try {
     console.log(`syncing ${items.length} items of ${catalogDir} (model ${model.name} ${model.id}, ${index.dim}-d)`);
-    let last = 0;
+    const progress = new Progress({ label: "pg-sync", total: items.length, unit: "row", sink: process.stderr });
     const report = await syncCatalogToPg(store, items, index, {
       batchSize: options.batchSize,
-      onProgress: ({ done, total }) => {
-        if (done === total || performance.now() - last > 2000) {
-          last = performance.now();
-          console.log(`  ${done}/${total}`);
-        }
-      },
+      onProgress: ({ done }) => progress.update(done),
     });
+    progress.finish();
     const how = report.bulk ? `bulk load ${report.seconds.toFixed(1)} s + HNSW build ${report.indexSeconds.toFixed(1)} s` : `${report.seconds.toFixed(1)} s`;
     console.log(`done (${how}): ${report.upserted} upserted (unchanged rows skipped), ${report.removed} stale removed, ${report.total} stored`);
   } finally {

@@ -28,13 +28,14 @@ await runCli(async () => {
     cacheDir: config.CACHE_DIR,
     catalogDir: config.CATALOG_DIR,
     maxPixels: config.MAX_IMAGE_PIXELS,
+    progress: process.stderr,
     split: options.split,
     k: options.k,
     hnsw: options.hnsw,
   });
   const scene =
     options.scenes > 0
-      ? await evaluateScenes(config, { split: options.split, pool: options.scenePool, count: options.scenes, k: options.k, seed: options.sceneSeed })
+      ? await evaluateScenes(config, { split: options.split, pool: options.scenePool, count: options.scenes, k: options.k, seed: options.sceneSeed, progress: process.stderr })
       : undefined;
   const result = scene ? { ...studio, sections: [scene] } : studio;
   await writeEvalReports(options.out, result);

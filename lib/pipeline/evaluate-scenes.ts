@@ -5,6 +5,7 @@ import type { Config } from "../config";
 import { AppError, toAppError } from "../errors";
 import { cutOutStudioProduct } from "../image/studio-mask";
 import { createAttributeRelevances, evaluateUnderRelevances, type RankedItems } from "../metrics/attribute-relevance";
+import { createProgress, type ProgressSink } from "../progress";
 import type { EvalResult, EvalVariant } from "../metrics/report";
 import { summarizeLatency } from "../metrics/retrieval";
 import { createRng, shuffleInPlace } from "../random";
@@ -24,6 +25,8 @@ export type SceneProtocolOptions = {
   /** Results ranked per query. */
   k: number;
   seed: number;
+  /** Where the searches' progress goes (the CLI passes process.stderr); none: quiet. */
+  progress?: ProgressSink;
 };
 
 /** A composited query photo and the product it shows. */
@@ -62,12 +65,15 @@ export async function evaluateScenes(config: Config, options: SceneProtocolOptio
     if (!service) continue;
     const ranked: RankedItems<CatalogItem>[] = [];
     const latencies: number[] = [];
+    const progress = createProgress({ label: `scenes ${model.name}`, total: queries.length, unit: "query", sink: options.progress });
     for (const query of queries) {
       const outcome = await service.searchByImage(query.bytes, { k: options.k + 1 });
       latencies.push(outcome.tookMs.total);
       const results = outcome.hits.filter((hit) => hit.item.id !== query.item.id).slice(0, options.k);
       ranked.push({ query: query.item, label: query.kind, results: results.map((hit) => hit.item) });
+      progress?.advance();
     }
+    progress?.finish();
     const byRelevance = evaluateUnderRelevances(ranked, relevances);
     const type = byRelevance[0]!;
     const byOrigin = (origin: SceneBackground["origin"]) => {

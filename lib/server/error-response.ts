@@ -1,4 +1,5 @@
 import { AppError, toAppError, toHttpStatus } from "../errors";
+import { ALLOWED_METHODS } from "./request-guard";
 
 /** Seconds a client should wait before retrying an `overloaded` answer. */
 const RETRY_AFTER_SECONDS = 2;
@@ -16,6 +17,7 @@ export function toErrorResponse(error: unknown): Response {
   if (appError.code === "overloaded") headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
   if (appError.code === "too_many_requests") headers.set("Retry-After", String(RATE_LIMIT_RETRY_AFTER_SECONDS));
   if (appError.code === "unauthorized") headers.set("WWW-Authenticate", 'Bearer realm="admin"');
+  if (appError.code === "method_not_allowed") headers.set("Allow", ALLOWED_METHODS.join(", "));
   return Response.json(
     { error: { code: appError.code, message: appError.message } },
     { status: toHttpStatus(appError.code), headers },

@@ -105,7 +105,8 @@ async function readLimited(
       chunks.push(value);
     }
   } catch (error) {
-    await reader.cancel().catch(() => {});
+    // Not awaited: under next start, cancelling a body whose socket is still open waits for the socket.
+    void reader.cancel().catch(() => {});
     throw error;
   }
   const body = new Uint8Array(total);
@@ -226,7 +227,7 @@ export async function receiveMultipartToDisk(request: Request, limits: DiskUploa
     await Promise.all(written);
     if (failure !== undefined) throw failure;
   } catch (error) {
-    await reader?.cancel().catch(() => {});
+    void reader?.cancel().catch(() => {});
     parser.destroy();
     for (const sink of sinks) sink.destroy();
     await Promise.all(written);

@@ -1,6 +1,7 @@
 import os from "node:os";
 import * as ort from "onnxruntime-node";
 import { OnnxGraphBuilder } from "../onnx/onnx-graph";
+import { createProgress, type ProgressSink } from "../progress";
 import { minimizeLbfgs } from "./lbfgs";
 import type { LinearClassifier, TrainSet } from "./types";
 
@@ -9,6 +10,8 @@ export type LinearClassifierOptions = {
   l2: number;
   /** Most loss-and-gradient evaluations of the full-batch optimiser. */
   maxEvaluations: number;
+  /** Where to report evaluations done against `maxEvaluations` (the CLIs pass process.stderr); none: quiet. */
+  progress?: ProgressSink;
 };
 
 export type LinearClassifierFit = { classifier: LinearClassifier; loss: number; evaluations: number; seconds: number };
@@ -120,10 +123,13 @@ export async function fitLinearClassifier(train: TrainSet, numClasses: number, o
   const { mean, std } = powerStats(train.features, dim);
   const objective = await SoftmaxRegressionObjective.create(powerStandardize(train.features, dim, mean, std), train.labels, numClasses);
   const size = dim * numClasses;
+  // maxEvaluations is a bound: a fit that converges sooner ends below 100%.
+  const progress = createProgress({ label: "classifier", total: options.maxEvaluations, unit: "evaluation", sink: options.progress });
   try {
     const result = await minimizeLbfgs(
       async (theta) => {
         const { value, gradient } = await objective.evaluate(theta);
+        progress?.advance();
         let penalty = 0;
         for (let i = 0; i < size; i++) {
           penalty += theta[i]! ** 2;
@@ -134,6 +140,7 @@ export async function fitLinearClassifier(train: TrainSet, numClasses: number, o
       new Float64Array(size + numClasses),
       { maxEvaluations: options.maxEvaluations, gradientTolerance: 1e-6, valueTolerance: 1e-7 },
     );
+    progress?.finish();
     return {
       classifier: { mean, std, weights: Float32Array.from(result.x.subarray(0, size)), bias: Float32Array.from(result.x.subarray(size)) },
       loss: result.value,

@@ -28,6 +28,7 @@ if (hasCatalogSync(catalogDir) && existsSync(indexPathFor(catalogDir, model.id))
       cacheDir: config.CACHE_DIR,
       minPerLabel: 20,
       maxPixels: config.MAX_IMAGE_PIXELS,
+      progress: process.stderr,
     });
     console.log(`small catalog: ${result.items.length} items → ${catalogDir} (${result.seconds.total.toFixed(1)} s)`);
   } finally {
