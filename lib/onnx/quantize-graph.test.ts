@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "../random";
 import { decodeModel, DataType } from "./model-proto";
 import { OnnxGraphBuilder } from "./onnx-graph";
-import { buildQuantizedModel, calibrateModel, type Calibration } from "./quantize-model";
+import { buildQuantizedModel, calibrateModel, replanCalibration, type Calibration } from "./quantize-model";
 
 const shape = [1, 2, 6, 6];
 
@@ -106,6 +106,14 @@ describe("QDQ quantisation of a small graph", () => {
     expect([...kept.plan.nodes]).toEqual([2]);
     const graph = decodeModel(buildQuantizedModel(kept, { activationType: "uint8", method: { kind: "minmax" } })).graph!;
     expect(graph.node!.find((n) => n.opType === "Conv")!.input).toEqual(["x", "w1", "b1"]);
+  });
+
+  it("a calibration of every convolution serves the plan that keeps the first in fp32, not the reverse", async () => {
+    const options = { activationType: "uint8", method: { kind: "minmax" } } as const;
+    const direct = await calibrateModel(fp32, inputs(8, 1), { keepFirstConv: true });
+    const replanned = replanCalibration(calibration, { keepFirstConv: true });
+    expect(Buffer.from(buildQuantizedModel(replanned, options)).equals(Buffer.from(buildQuantizedModel(direct, options)))).toBe(true);
+    expect(() => replanCalibration(direct, { keepFirstConv: false })).toThrow(/lacks tensors x/);
   });
 
   it("is deterministic: the same inputs give byte-identical models", async () => {

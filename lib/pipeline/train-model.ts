@@ -6,6 +6,7 @@ import { pathExists } from "../fs/atomic";
 import { gatherRows } from "../matrix";
 import type { EvalVariant } from "../metrics/report";
 import { buildTrainedModel } from "../model/build-trained";
+import type { ProgressSink } from "../progress";
 import { BACKBONE_NAME, manifestPath, readModelManifest, writeModelManifest, type ModelManifest } from "../model/manifest";
 import { classifyFeatures, fitLinearClassifier, type LinearClassifierFit, type LinearClassifierOptions } from "../train/linear-classifier";
 import { trainHead, type EpochLog, type TrainOptions } from "../train/train-head";
@@ -24,6 +25,8 @@ export type TrainModelOptions = {
   cacheDir: string;
   catalogDir: string;
   maxPixels: number;
+  /** Where embedding progress goes (the CLI passes process.stderr); none: quiet. */
+  progress?: ProgressSink;
   labelColumn: string;
   /** Candidate category boosts; the ranking is chosen on the validation split. */
   boosts: number[];
@@ -152,7 +155,7 @@ function argMax(values: Float32Array): number {
  */
 export async function publishTrainedModel(
   model: ModelManifest,
-  options: Pick<TrainModelOptions, "modelsDir" | "cacheDir" | "catalogDir" | "maxPixels"> & { reindex: boolean },
+  options: Pick<TrainModelOptions, "modelsDir" | "cacheDir" | "catalogDir" | "maxPixels" | "progress"> & { reindex: boolean },
 ): Promise<{ indexFile?: string; removed: string[] }> {
   const indexFile = options.reindex ? (await reindexCatalog(options, model)).indexFile : undefined;
   const previous = (await pathExists(manifestPath(options.modelsDir, model.name)))
