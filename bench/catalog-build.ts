@@ -37,7 +37,7 @@ export const catalogBuildBench: Bench = {
 
       ctx.log(`catalog-build: computeFeatures on the same ${jobs.length} photos into an empty cache`);
       const cache = await VectorCache.open(cacheDir, dim);
-      const stats = await computeFeatures({ embedder, cache, jobs, limits, batchSize: BATCH, progressLabel: "bench" });
+      const stats = await computeFeatures({ embedder, cache, jobs, limits, batchSize: BATCH, progress: process.stderr, progressLabel: "bench" });
       if (stats.failed.length > 0) throw new Error(`${stats.failed.length} photos failed: ${stats.failed[0]!.reason}`);
       const pipelineRate = stats.computed / stats.seconds;
       return {

@@ -14,7 +14,7 @@ const sourceRoots = ["lib", "app", "scripts", "bench"];
  * a row above. Every folder of lib/ must be listed: a new one gets its row here.
  */
 const layers: readonly (readonly string[])[] = [
-  ["lib/errors", "lib/fs", "lib/random", "lib/matrix", "lib/net"],
+  ["lib/errors", "lib/fs", "lib/random", "lib/matrix", "lib/net", "lib/progress"],
   ["lib/onnx", "lib/image", "lib/colour", "lib/scene", "lib/catalog"],
   ["lib/config", "lib/index", "lib/metrics", "lib/train"],
   ["lib/model"],

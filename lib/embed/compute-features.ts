@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import type { DecodeLimits } from "../image/decode";
+import { createProgress, type ProgressSink } from "../progress";
 import type { Embedder } from "./embedder";
-import { ProgressBar } from "./progress";
 import type { VectorCache } from "./vector-cache";
 
 export type FeatureJob = { key: string; file: string };
@@ -24,6 +24,8 @@ export type ComputeFeaturesOptions = {
   batchSize?: number;
   /** Flush the cache to disk every this many batches (each flush is one atomic chunk). */
   flushEveryBatches?: number;
+  /** Where to report progress (the CLIs pass process.stderr); none: quiet. */
+  progress?: ProgressSink;
   progressLabel?: string;
   signal?: AbortSignal;
 };
@@ -42,7 +44,9 @@ export async function computeFeatures(options: ComputeFeaturesOptions): Promise<
   const todo = [...unique.values()].filter((job) => !cache.has(job.key));
   const cached = unique.size - todo.length;
   const failed: FeatureRunStats["failed"] = [];
-  const progress = new ProgressBar(options.progressLabel ?? "embed", unique.size, process.stderr, 10_000, cached);
+  const progress = createProgress({ label: options.progressLabel ?? "embed", total: unique.size, unit: "image", sink: options.progress });
+  // Cache hits are done at once: counted, but left out of the rate and ETA.
+  progress?.skip(cached);
   const started = Date.now();
 
   const prepare = async (batch: FeatureJob[]) => {
@@ -59,7 +63,6 @@ export async function computeFeatures(options: ComputeFeaturesOptions): Promise<
     return ready;
   };
 
-  let done = cached;
   let batches = 0;
   let next = todo.length > 0 ? prepare(todo.slice(0, batchSize)) : undefined;
   for (let start = 0; start < todo.length; start += batchSize) {
@@ -76,13 +79,12 @@ export async function computeFeatures(options: ComputeFeaturesOptions): Promise<
       const dim = features.length / ready.length;
       ready.forEach((r, i) => cache.put(r.job.key, features.subarray(i * dim, (i + 1) * dim)));
     }
-    done += Math.min(batchSize, todo.length - start);
     batches += 1;
     if (batches % flushEvery === 0) await cache.flush();
-    progress.update(done);
+    progress?.advance(Math.min(batchSize, todo.length - start));
   }
   await cache.flush();
-  progress.finish(done);
+  progress?.finish();
   const seconds = (Date.now() - started) / 1000;
   const computed = todo.length - failed.length;
   return { total: unique.size, cached, computed, failed, seconds, imagesPerSecond: seconds > 0 ? computed / seconds : 0 };

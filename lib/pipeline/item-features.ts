@@ -5,6 +5,7 @@ import { computeFeatures, type FeatureRunStats } from "../embed/compute-features
 import { Embedder } from "../embed/embedder";
 import { VectorCache } from "../embed/vector-cache";
 import { readModelManifest, type ModelManifest } from "../model/manifest";
+import type { ProgressSink } from "../progress";
 
 /** Where the catalog's images, the backbone and the feature cache are, and how to run the backbone. */
 export type ItemFeatureOptions = {
@@ -14,6 +15,8 @@ export type ItemFeatureOptions = {
   maxPixels: number;
   batchSize?: number;
   threads?: number;
+  /** Where embedding progress goes (the CLIs pass process.stderr); none: quiet. */
+  progress?: ProgressSink;
 };
 
 /** The cache of raw backbone features lives per backbone id, shared by every head trained on it. */
@@ -47,6 +50,7 @@ export async function loadItemFeatures(
       jobs: items.map((item) => ({ key: item.imageHash, file: imagePathFor(options.catalogDir, item) })),
       limits: { maxPixels: options.maxPixels },
       batchSize: options.batchSize,
+      progress: options.progress,
     });
   } finally {
     await embedder.dispose();
