@@ -67,3 +67,16 @@ describe("prepareQuery", () => {
     expect(redShare(q.colour)).toBeLessThan(0.05);
   });
 });
+
+describe("prepareQuery on a studio photo", () => {
+  it("auto keeps a white-background photo whole (the catalog was embedded whole) and still describes the product's colour", async () => {
+    const w = 120;
+    const h = 160;
+    const raw = Buffer.alloc(w * h * 3, 255);
+    for (let y = 50; y < 110; y++) for (let x = 40; x < 80; x++) raw.set([30, 40, 170], 3 * (y * w + x));
+    const photo = await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+    const q = await prepareQuery(photo, config, defaultColourDescriptor, limits, { source: "auto" });
+    expect(q.region).toMatchObject({ x: 0, y: 0, w: 1, h: 1, source: "auto" });
+    expect(q.colour.some((v, i) => describeColourBin(i, defaultColourDescriptor).kind === "colour" && v > 0.5)).toBe(true);
+  });
+});

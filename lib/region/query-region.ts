@@ -2,6 +2,7 @@ import sharp from "sharp";
 import { describeRgbColour, type ColourDescriptorConfig } from "../colour/colour-descriptor";
 import { acceptImage, toCorruptImageError } from "../image/accept";
 import { openImage, type DecodeLimits } from "../image/decode";
+import { estimateStudioMask } from "../image/studio-mask";
 import type { PreprocessConfig } from "../model/manifest";
 import { localiseProduct, WHOLE_IMAGE, type Box, type Localisation } from "./localise";
 
@@ -29,6 +30,10 @@ export type PrepareQueryOptions = {
 const LOCALISE_SIDE = 128;
 /** Long side the photo is decoded at for the model crop (the model sees 224 px at most). */
 const DECODE_SIDE = 768;
+/** A photo whose border is this uniform and this light is already a studio photo, framed like the catalog's. */
+const STUDIO_BORDER_AGREEMENT = 0.9;
+const STUDIO_MIN_LIGHTNESS = 88;
+const STUDIO_MAX_CHROMA = 8;
 /** A user's box is masked by the whole photo's foreground estimate when it holds at least this share of it. */
 const MIN_FOREGROUND_SHARE = 0.5;
 
@@ -158,7 +163,8 @@ export async function prepareQuery(
   const loc = localiseProduct(small.data, small.width, small.height);
   let box: Box = WHOLE_IMAGE;
   if (request.source === "user") box = request.box;
-  else if (request.source === "auto" && loc.confident) box = loc.box;
+  // A studio photo is searched whole: the catalog was embedded whole, so a crop would only change its scale.
+  else if (request.source === "auto" && loc.confident && !isStudioPhoto(small)) box = loc.box;
   // A user's box that holds little of the estimated foreground framed something else: no mask there.
   const maskUsable = loc.confident && request.source !== "none" && (request.source === "auto" || foregroundShareInside(loc, box) >= MIN_FOREGROUND_SHARE);
 
@@ -173,6 +179,13 @@ export async function prepareQuery(
   const region: QueryRegion = { ...box, source: request.source, ...(confidence === undefined ? {} : { confidence }) };
   const pixels = await fitToModel(crop, config);
   return { pixels, region, colour, tookMs: { decode: t1 - t0, region: performance.now() - t1 } };
+}
+
+/** Whether a photo's border is one light, near-neutral colour, as on the catalog's studio photos. */
+function isStudioPhoto(raster: Raster): boolean {
+  const mask = estimateStudioMask(raster.data, raster.width, raster.height, 3, { feather: 0 });
+  const [l, a, b] = mask.backgroundLab;
+  return mask.borderAgreement >= STUDIO_BORDER_AGREEMENT && l >= STUDIO_MIN_LIGHTNESS && Math.hypot(a, b) <= STUDIO_MAX_CHROMA;
 }
 
 /** Share of the localisation's foreground mass that lies inside `box`. */
