@@ -46,7 +46,8 @@ export async function addItem(ctx: EditorContext, photo: Uint8Array, fields: New
   const info = await acceptImage(photo, "catalog", { maxPixels: ctx.maxPixels });
   const imageExt = toCatalogImageExt(info.format);
   const run = ctx.runHeavy ?? ((work) => work());
-  // Stored, served and embedded as stripped (upright, no EXIF/GPS/XMP/ICC): the hash is of those bytes.
+  // Stored and served stripped (upright, no EXIF/GPS/XMP/ICC), so the hash is of those bytes; the
+  // vector is of the upload itself (also upright): re-encoding moves it (docs/robustness.md).
   const stored = await run(() => stripPhotoMetadata(photo, info.format, { maxPixels: ctx.maxPixels }));
   const imageHash = createHash("sha256").update(stored.bytes).digest("hex");
   const item: CatalogItem = {
@@ -64,7 +65,7 @@ export async function addItem(ctx: EditorContext, photo: Uint8Array, fields: New
     throw new AppError("conflict", `A product with id ${fields.id} exists already: PATCH or DELETE it, or import with replacement.`);
   }
   if (existing && sameItem(existing.item, item)) return { item: existing.item, status: "unchanged", duplicates: [] };
-  const { vector } = await run(() => service.embedPhoto(stored.bytes));
+  const { vector } = await run(() => service.embedPhoto(photo));
   const duplicates = await findNearDuplicates(service, vector, fields.id, options.duplicateThreshold ?? DEFAULT_DUPLICATE_COSINE);
   if (options.rejectDuplicates && duplicates.length > 0) {
     const list = duplicates.map((d) => `${d.id} (cosine ${d.score.toFixed(3)})`).join(", ");
