@@ -17,6 +17,8 @@ export const errorCodes = [
   "too_many_requests",
   "overloaded",
   "not_ready",
+  "insufficient_storage",
+  "storage_unavailable",
   "internal",
 ] as const;
 
@@ -35,6 +37,10 @@ const httpStatus: Record<ErrorCode, number> = {
   too_many_requests: 429,
   overloaded: 503,
   not_ready: 503,
+  /** The disk holding the catalog is full: the change was not saved, retry once space is freed. */
+  insufficient_storage: 507,
+  /** The catalog cannot be written (I/O error, or a corrupt change log served read-only until repaired). */
+  storage_unavailable: 503,
   internal: 500,
 };
 

@@ -7,6 +7,7 @@ import { stripPhotoMetadata } from "../image/strip-metadata";
 import { labelFor } from "../search/category-ranker";
 import { DEFAULT_DUPLICATE_COSINE } from "../search/collapse";
 import type { SearchService } from "../search/types";
+import type { StoreHit, StoreQuery } from "../vector-store/types";
 import type { ItemPatch, NewItemFields } from "./item-fields";
 
 /** What an edit needs: the service (model + store), where photos go, and how to run CPU-heavy work. */
@@ -60,38 +61,66 @@ export async function addItem(ctx: EditorContext, photo: Uint8Array, fields: New
     // Added products are served but never part of the evaluation protocol.
     split: "excluded",
   };
+  // A first look before the slow embedding; the decision that counts is taken again under the write lock.
   const existing = await service.getEntry(fields.id);
-  if (existing && !options.replace) {
-    throw new AppError("conflict", `A product with id ${fields.id} exists already: PATCH or DELETE it, or import with replacement.`);
-  }
+  if (existing && !options.replace) throw idTaken(fields.id);
   if (existing && sameItem(existing.item, item)) return { item: existing.item, status: "unchanged", duplicates: [] };
   const { vector } = await run(() => service.embedPhoto(photo));
-  const duplicates = await findNearDuplicates(service, vector, fields.id, options.duplicateThreshold ?? DEFAULT_DUPLICATE_COSINE);
-  if (options.rejectDuplicates && duplicates.length > 0) {
-    const list = duplicates.map((d) => `${d.id} (cosine ${d.score.toFixed(3)})`).join(", ");
-    throw new AppError("conflict", `Rejected as a near-duplicate of ${list}. Add it without rejectDuplicates to keep both.`);
-  }
+  const threshold = options.duplicateThreshold ?? DEFAULT_DUPLICATE_COSINE;
+  let duplicates = await findNearDuplicates(service.nearest.bind(service), vector, fields.id, threshold);
+  if (options.rejectDuplicates) refuseDuplicates(duplicates);
   // The photo is on disk before the record that points at it is logged.
   await storeImage(ctx.catalogDir, item, stored.bytes);
-  await service.upsert([{ item, vector }]);
-  return { item, status: existing ? "replaced" : "added", duplicates };
+  let unchanged: CatalogItem | undefined;
+  // Under the store's write lock, on its latest state: another add of this id, or of a near-duplicate, may have come first.
+  const [status] = await service.upsert([{ item, vector }], {
+    guard: async (latest) => {
+      const current = await latest.get(fields.id);
+      if (current && !options.replace) throw idTaken(fields.id);
+      if (current && sameItem(current.item, item)) {
+        unchanged = current.item;
+        return new Set([fields.id]);
+      }
+      duplicates = await findNearDuplicates(latest.search, vector, fields.id, threshold);
+      if (options.rejectDuplicates) refuseDuplicates(duplicates);
+    },
+  });
+  if (unchanged) return { item: unchanged, status: "unchanged", duplicates: [] };
+  return { item, status: status ?? "added", duplicates };
 }
 
-/** Existing products whose cosine to `vector` is at least `threshold`, best first (the id itself excluded). */
-export async function findNearDuplicates(service: SearchService, vector: Float32Array, id: string, threshold: number): Promise<NearDuplicate[]> {
-  const hits = await service.nearest(vector, { k: 10, excludeIds: [id] });
+function idTaken(id: string): AppError {
+  return new AppError("conflict", `A product with id ${id} exists already: PATCH or DELETE it, or import with replacement.`);
+}
+
+function refuseDuplicates(duplicates: readonly NearDuplicate[]): void {
+  if (duplicates.length === 0) return;
+  const list = duplicates.map((d) => `${d.id} (cosine ${d.score.toFixed(3)})`).join(", ");
+  throw new AppError("conflict", `Rejected as a near-duplicate of ${list}. Add it without rejectDuplicates to keep both.`);
+}
+
+/** Existing products whose cosine to `vector` is at least `threshold`, best first (the id itself excluded), by a plain nearest search. */
+export async function findNearDuplicates(
+  nearest: (vector: Float32Array, query: StoreQuery) => Promise<StoreHit[]>,
+  vector: Float32Array,
+  id: string,
+  threshold: number,
+): Promise<NearDuplicate[]> {
+  const hits = await nearest(vector, { k: 10, excludeIds: [id] });
   return hits
     .filter((hit) => hit.score >= threshold)
     .map((hit) => ({ id: hit.item.id, score: hit.score, productDisplayName: hit.item.productDisplayName }));
 }
 
-/** Changes a product's metadata; `not_found` for an unknown id. */
+/**
+ * Changes a product's metadata; `not_found` for an unknown id. The change is merged onto
+ * the record as stored when the write lock is held, and the label recomputed there, so
+ * concurrent patches of other fields never write back a stale label.
+ */
 export async function updateItem(ctx: EditorContext, id: string, patch: ItemPatch): Promise<CatalogItem> {
   const { service } = ctx;
-  const current = await service.getEntry(id);
-  if (!current) throw new AppError("not_found", `No product with id ${id}`);
   const changes = dropUndefined(patch);
-  return service.update(id, { ...changes, label: labelFor(service.model, { ...current.item, ...changes }) });
+  return service.update(id, (current) => ({ ...changes, label: labelFor(service.model, { ...current, ...changes }) }));
 }
 
 /** Removes products; returns how many existed. Their photos stay (content-addressed, maybe shared). */

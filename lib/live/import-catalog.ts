@@ -50,8 +50,8 @@ export async function* importCatalog(
       yield { type: "item", line: row.line, id: image.id, status: result.status, duplicates: result.duplicates };
     } catch (error) {
       const appError = toAppError(error);
-      // Disk full, a lock held too long...: stop rather than report every following row as failed.
-      if (appError.code === "internal" || appError.code === "overloaded") throw appError;
+      // Disk full, a corrupt log, a lock held too long...: stop rather than report every following row as failed.
+      if (["internal", "overloaded", "insufficient_storage", "storage_unavailable"].includes(appError.code)) throw appError;
       counts.errors++;
       yield { type: "error", line: row.line, id: image.id, image: image.name, message: appError.message };
     }

@@ -30,3 +30,22 @@ export function cosine(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < a.length; i++) acc += a[i]! * b[i]!;
   return acc;
 }
+
+/**
+ * A search with near-identical products collapsed that returns k results whenever k
+ * distinct ones exist: fetches 4k candidates, and while fewer than k survive and the
+ * store had more to give, fetches 4 times as many again (a long run of copies of one
+ * design would otherwise leave fewer than k).
+ */
+export async function searchCollapsed(
+  search: (k: number) => Promise<StoreHit[]>,
+  k: number,
+  threshold: number,
+  getEntry: (id: string) => Promise<StoredEntry | undefined>,
+): Promise<StoreHit[]> {
+  for (let fetch = k * 4; ; fetch *= 4) {
+    const candidates = await search(fetch);
+    const kept = await collapseHits(candidates, k, threshold, getEntry);
+    if (kept.length >= k || candidates.length < fetch) return kept;
+  }
+}

@@ -6,12 +6,14 @@ import { AppError } from "../errors";
 import { DEFAULT_SEARCH_MODE } from "../colour/colour-fusion";
 import { indexDimOf, resolveServedModel, type ModelManifest } from "../model/manifest";
 import { createVectorStore } from "../vector-store/create-store";
-import type { CompactResult, StoredEntry, StoreHit, StorePatch, StoreQuery, StoreSnapshot, VectorStore } from "../vector-store/types";
+import type {
+  CompactResult, StoreChange, StoredEntry, StoreHit, StoreQuery, StoreSnapshot, UpsertOptions, UpsertStatus, VectorStore,
+} from "../vector-store/types";
 import { CategoryRanker } from "./category-ranker";
-import { collapseHits } from "./collapse";
+import { searchCollapsed } from "./collapse";
 import { keepConsistentPredictions, keepPlainMatches } from "./honest-prior";
 import { embedCatalogPhoto, embedImageQuery } from "./image-query";
-import { checkK, K_MAX } from "./k-bounds";
+import { checkK } from "./k-bounds";
 import type { HealthReport, SearchOptions, SearchOutcome, SearchService } from "./types";
 
 /** How often the item list of a store without refresh() (shared by instances) is re-read. */
@@ -83,12 +85,12 @@ class EngineSearchService implements SearchService {
     return this.store.search(vector, query);
   }
 
-  upsert(entries: readonly StoredEntry[]): Promise<void> {
-    return this.write(() => this.store.upsert(entries));
+  upsert(entries: readonly StoredEntry[], options?: UpsertOptions): Promise<UpsertStatus[]> {
+    return this.write(() => this.store.upsert(entries, options));
   }
 
-  update(id: string, patch: StorePatch): Promise<CatalogItem> {
-    return this.write(() => this.store.update(id, patch));
+  update(id: string, change: StoreChange): Promise<CatalogItem> {
+    return this.write(() => this.store.update(id, change));
   }
 
   remove(ids: readonly string[]): Promise<number> {
@@ -161,8 +163,7 @@ class EngineSearchService implements SearchService {
   /** Store search, optionally collapsing near-identical products (over-fetches, then keeps k). */
   private async searchStore(vector: Float32Array, query: StoreQuery, collapse: number | undefined): Promise<StoreHit[]> {
     if (collapse === undefined) return this.store.search(vector, query);
-    const candidates = await this.store.search(vector, { ...query, k: Math.min(query.k * 4, K_MAX * 4) });
-    return collapseHits(candidates, query.k, collapse, (hitId) => this.store.get(hitId));
+    return searchCollapsed((k) => this.store.search(vector, { ...query, k }), query.k, collapse, (hitId) => this.store.get(hitId));
   }
 
   imageFile(id: string): { path: string; contentType: string; etag: string } {
@@ -177,9 +178,11 @@ class EngineSearchService implements SearchService {
 
   health(): HealthReport {
     const { height, width } = this.model.preprocess;
-    const { indexId, indexKind } = this.store.info();
+    const { indexId, indexKind, problems = [] } = this.store.info();
     return {
-      ok: true,
+      ok: problems.length === 0,
+      writable: problems.length === 0,
+      problems,
       model: { id: this.model.id, name: this.model.name, dim: indexDimOf(this.model), input: { height, width } },
       index: { id: indexId, kind: indexKind, size: this.listed.length },
       catalogSize: this.listed.length,

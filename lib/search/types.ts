@@ -4,7 +4,7 @@ import type { PredictedColour } from "../colour/colour-names";
 import type { QueryRegion, RegionRequest } from "../region/query-region";
 import type { ModelManifest } from "../model/manifest";
 import type {
-  CompactResult, IndexKind, SearchFilters, StoredEntry, StoreHit, StorePatch, StoreQuery, StoreSnapshot,
+  CompactResult, IndexKind, SearchFilters, StoreChange, StoredEntry, StoreHit, StoreProblem, StoreQuery, StoreSnapshot, UpsertOptions, UpsertStatus,
 } from "../vector-store/types";
 
 export type SearchOptions = {
@@ -58,6 +58,10 @@ export type HealthReport = {
   model: { id: string; name: string; dim: number; input: { height: number; width: number } };
   index: { id: string; kind: IndexKind; size: number };
   catalogSize: number;
+  /** False while the store refuses writes (see problems). */
+  writable: boolean;
+  /** What an operator must fix (a corrupt change log: where, and the repair command); `ok` is false while any is open. */
+  problems: StoreProblem[];
 };
 
 /**
@@ -87,9 +91,9 @@ export interface SearchService {
   /** Plain nearest neighbours of a stored-form vector (embedPhoto's) by cosine, no category ranking, e.g. for duplicate checks. */
   nearest(vector: Float32Array, query: StoreQuery): Promise<StoreHit[]>;
   /** Adds products or replaces those with the same id. */
-  upsert(entries: readonly StoredEntry[]): Promise<void>;
-  /** Changes a product's metadata; `not_found` for an unknown id. */
-  update(id: string, patch: StorePatch): Promise<CatalogItem>;
+  upsert(entries: readonly StoredEntry[], options?: UpsertOptions): Promise<UpsertStatus[]>;
+  /** Changes a product's metadata (a patch, or one computed from the record as stored now, under the write lock); `not_found` for an unknown id. */
+  update(id: string, change: StoreChange): Promise<CatalogItem>;
   /** Removes products; returns how many existed. */
   remove(ids: readonly string[]): Promise<number>;
   /** Folds logged changes into a new catalog generation; `bad_request` for a backend without a log. */

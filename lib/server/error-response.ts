@@ -32,6 +32,8 @@ export function logAppError(error: AppError): void {
   }
   if (error.code === "internal") console.error("[internal]", error.message, error.cause ?? error);
   else if (error.code === "not_ready") console.warn("[not_ready]", error.message);
+  // The catalog could not be written (disk full, I/O error, corrupt log): the operator's business, with the cause.
+  else if (error.code === "insufficient_storage" || error.code === "storage_unavailable") console.error(`[${error.code}]`, error.message, error.cause ?? "");
 }
 
 /**

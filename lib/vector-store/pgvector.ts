@@ -6,7 +6,7 @@ import {
   ensureSchema, parseVectorText, tableNamesFor, toCatalogItem, toVectorText, filterColumns, vectorIndexSql, type PgTableNames,
 } from "./pgvector-schema";
 import { buildGroupsSql, searchWithBoost, toGroupPages, type GroupRequest } from "./pgvector-search";
-import type { StoreHit, StoredEntry, StoreInfo, StorePatch, StoreQuery, VectorStore } from "./types";
+import type { StoreChange, StoreHit, StoredEntry, StoreInfo, StoreQuery, UpsertOptions, UpsertStatus, VectorStore } from "./types";
 
 export type PgVectorStoreOptions = {
   /** postgres://user:password@host:port/database (DATABASE_URL). */
@@ -96,7 +96,11 @@ export class PgVectorStore implements VectorStore {
   }
 
   async get(id: string): Promise<StoredEntry | undefined> {
-    const result = await this.run<{ item: unknown; embedding: string }>(
+    return this.withClient((client) => this.getWith(client, id));
+  }
+
+  private async getWith(client: pg.PoolClient, id: string): Promise<StoredEntry | undefined> {
+    const result = await client.query<{ item: unknown; embedding: string }>(
       `SELECT item, embedding::text AS embedding FROM ${this.names.table} WHERE id = $1`,
       [checkId(id)],
     );
@@ -109,14 +113,14 @@ export class PgVectorStore implements VectorStore {
     return result.rows.map((row) => toCatalogItem(row.item));
   }
 
-  async upsert(entries: readonly StoredEntry[]): Promise<void> {
+  async upsert(entries: readonly StoredEntry[], options: UpsertOptions = {}): Promise<UpsertStatus[]> {
     const checked = entries.map((entry, i) => this.checkEntry(entry, i));
     const ids = new Set<string>();
     for (const { item } of checked) {
       if (ids.has(item.id)) throw new AppError("bad_request", `Item ${item.id} appears twice in one upsert`);
       ids.add(item.id);
     }
-    if (checked.length === 0) return;
+    if (checked.length === 0) return [];
     const t = this.names.table;
     // Unchanged rows are left alone (no dead tuples, no HNSW churn), so re-running a sync is cheap.
     const sql = `INSERT INTO ${t} (id, article_type, master_category, gender, base_colour, label, item, embedding)
@@ -125,9 +129,16 @@ export class PgVectorStore implements VectorStore {
         gender = EXCLUDED.gender, base_colour = EXCLUDED.base_colour, label = EXCLUDED.label,
         item = EXCLUDED.item, embedding = EXCLUDED.embedding
       WHERE (${t}.item, ${t}.embedding) IS DISTINCT FROM (EXCLUDED.item, EXCLUDED.embedding)`;
-    await this.transaction(async (client) => {
-      for (let start = 0; start < checked.length; start += UPSERT_BATCH) {
-        const batch = checked.slice(start, start + UPSERT_BATCH);
+    return this.transaction(async (client) => {
+      // Writers take one transaction-scoped lock, so a guard's check and the write below see no other
+      // writer in between; under READ COMMITTED every earlier writer's rows are visible to the guard.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [t]);
+      const unchanged = (await options.guard?.({ get: (id) => this.getWith(client, id), search: (vector, query) => this.search(vector, query) })) ?? new Set<string>();
+      const found = await client.query<{ id: string }>(`SELECT id FROM ${t} WHERE id = ANY($1::text[])`, [checked.map((e) => e.item.id)]);
+      const existing = new Set(found.rows.map((row) => row.id));
+      const written = checked.filter((e) => !unchanged.has(e.item.id));
+      for (let start = 0; start < written.length; start += UPSERT_BATCH) {
+        const batch = written.slice(start, start + UPSERT_BATCH);
         await client.query(sql, [
           batch.map((e) => e.item.id),
           batch.map((e) => e.item.articleType),
@@ -139,18 +150,20 @@ export class PgVectorStore implements VectorStore {
           batch.map((e) => toVectorText(e.vector)),
         ]);
       }
+      return checked.map((e): UpsertStatus => (unchanged.has(e.item.id) ? "unchanged" : existing.has(e.item.id) ? "replaced" : "added"));
     });
   }
 
-  async update(id: string, patch: StorePatch): Promise<CatalogItem> {
-    const parsedPatch = patchSchema.safeParse(patch);
-    if (!parsedPatch.success) throw new AppError("bad_request", `Invalid update: ${z.prettifyError(parsedPatch.error)}`);
+  async update(id: string, change: StoreChange): Promise<CatalogItem> {
     const t = this.names.table;
     return this.transaction(async (client) => {
       const found = await client.query<{ item: unknown }>(`SELECT item FROM ${t} WHERE id = $1 FOR UPDATE`, [checkId(id)]);
       const row = found.rows[0];
       if (!row) throw new AppError("not_found", `No product with id ${id}`);
-      const item = catalogItemSchema.parse({ ...toCatalogItem(row.item), ...parsedPatch.data });
+      const current = toCatalogItem(row.item);
+      const parsedPatch = patchSchema.safeParse(typeof change === "function" ? change(current) : change);
+      if (!parsedPatch.success) throw new AppError("bad_request", `Invalid update: ${z.prettifyError(parsedPatch.error)}`);
+      const item = catalogItemSchema.parse({ ...current, ...parsedPatch.data });
       await client.query(
         `UPDATE ${t} SET article_type = $2, master_category = $3, gender = $4, base_colour = $5, label = $6, item = $7::jsonb WHERE id = $1`,
         [item.id, item.articleType, item.masterCategory, item.gender, item.baseColour, item.label, JSON.stringify(item)],

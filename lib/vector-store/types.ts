@@ -22,12 +22,48 @@ export type StorePatch = Partial<Omit<CatalogItem, "id" | "imageHash" | "imageEx
 export const indexKinds = ["flat", "hnsw"] as const;
 export type IndexKind = (typeof indexKinds)[number];
 
+/**
+ * Something an operator must fix. `corrupt_change_log`: a complete record of the log
+ * failed its checksum; the store serves what came before it and refuses writes
+ * until `repair` is run (docs/robustness.md).
+ */
+export type StoreProblem = {
+  kind: "corrupt_change_log";
+  message: string;
+  file: string;
+  /** Byte offset and number (from 1) of the bad record. */
+  offset: number;
+  record: number;
+  /** The command that repairs it. */
+  repair: string;
+};
+
 /** What a store says about itself, for health reports. */
 export type StoreInfo = {
   /** Identifies the served index: a content id for files, the backend's name for a database. */
   indexId: string;
   indexKind: IndexKind;
+  /** What needs an operator (none: omitted or empty); any problem makes the store read-only. */
+  problems?: StoreProblem[];
 };
+
+/** What a write's guard may read: the store's latest state, seen under its write lock. */
+export type StoreReader = Pick<VectorStore, "get" | "search">;
+
+/** What an upsert did with each entry, in order. */
+export type UpsertStatus = "added" | "replaced" | "unchanged";
+
+export type UpsertOptions = {
+  /**
+   * Decides the write under the store's write lock, against its latest state (so no
+   * other writer can slip in between the check and the write): throw an AppError to
+   * refuse the whole batch, or return ids to leave as they are (`unchanged`).
+   */
+  guard?: (latest: StoreReader) => Promise<ReadonlySet<string> | void>;
+};
+
+/** A metadata change, or a function that computes it from the record as stored now (under the write lock). */
+export type StoreChange = StorePatch | ((current: CatalogItem) => StorePatch);
 
 /** Every live record and its vector, in row order (compact: `vectors` holds `items.length × dim` floats). */
 export type StoreSnapshot = { items: CatalogItem[]; vectors: Float32Array };
@@ -64,10 +100,10 @@ export interface VectorStore {
   get(id: string): Promise<StoredEntry | undefined>;
   /** Every record, in a stable order (for facets and pages); vectors are not loaded. */
   listItems(): Promise<CatalogItem[]>;
-  /** Adds new products or replaces existing ones (same id), atomically for the whole batch. */
-  upsert(entries: readonly StoredEntry[]): Promise<void>;
+  /** Adds new products or replaces existing ones (same id), atomically for the whole batch; see UpsertOptions. */
+  upsert(entries: readonly StoredEntry[], options?: UpsertOptions): Promise<UpsertStatus[]>;
   /** Changes metadata only; the vector stays. Returns the new record; `not_found` for an unknown id. */
-  update(id: string, patch: StorePatch): Promise<CatalogItem>;
+  update(id: string, change: StoreChange): Promise<CatalogItem>;
   /** Removes products; returns how many existed. */
   remove(ids: readonly string[]): Promise<number>;
   /** Exact or approximate nearest neighbours by cosine similarity, best first. */

@@ -57,7 +57,11 @@ const addBodySchema = addFieldsSchema.extend({
 /** Write endpoints need `Authorization: Bearer <ADMIN_TOKEN>`; reads stay open. */
 const adminOnly = { security: [{ bearerAuth: [] }] };
 const unauthorized = errorResponse("No or wrong admin token, or ADMIN_TOKEN not set on the server (writes disabled)");
-const busy = errorResponse("Index not ready, inference queue full (see Retry-After), or the catalog locked by another writer");
+const busy = errorResponse(
+  "Index not ready, inference queue full (see Retry-After), the catalog locked by another writer, an I/O error, " +
+    "or a corrupt change log (storage_unavailable: read-only until `npm run catalog:repair`)",
+);
+const diskFull = errorResponse("insufficient_storage: the disk holding the catalog is full; nothing was saved, retry once space is freed");
 
 function adminPaths() {
   const idParameters = toParameters(itemPathSchema, "path");
@@ -80,6 +84,7 @@ function adminPaths() {
           415: errorResponse("Not multipart/form-data, or a photo that is not JPEG, PNG, WebP or GIF"),
           422: errorResponse("Corrupt or truncated image"),
           503: busy,
+          507: diskFull,
         },
       },
     },
@@ -100,6 +105,7 @@ function adminPaths() {
           413: errorResponse(`Body over ${PATCH_MAX_BYTES / 1024} KiB`),
           415: errorResponse("Not application/json"),
           503: busy,
+          507: diskFull,
         },
       },
       delete: {
@@ -112,6 +118,7 @@ function adminPaths() {
           401: unauthorized,
           404: errorResponse("Unknown id"),
           503: busy,
+          507: diskFull,
         },
       },
     },
@@ -137,6 +144,7 @@ function adminPaths() {
           413: errorResponse(`Body over ${IMPORT_MAX_BYTES / 2 ** 20} MiB`),
           415: errorResponse("Not multipart/form-data"),
           503: busy,
+          507: diskFull,
         },
       },
     },
@@ -196,7 +204,7 @@ function buildDocument() {
         get: {
           summary: "Readiness and what is served",
           responses: {
-            200: jsonResponse(healthResponseSchema, "Ready"),
+            200: jsonResponse(healthResponseSchema, "Ready; ok is false (with problems) while the catalog is served read-only"),
             503: errorResponse("Model, index or catalog missing: the message says how to build them"),
           },
         },

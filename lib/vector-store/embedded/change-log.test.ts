@@ -40,20 +40,24 @@ describe("change log", () => {
     const read = await readChangeLog(log);
     expect(read.records).toHaveLength(1);
     expect(read).toMatchObject({ end, trailing: torn.length - 7 });
+    expect(read.corruption).toBeUndefined();
     await appendChangeLog(log, read.end, [remove("c")]);
     const again = await readChangeLog(log);
     expect(again.records.map((r) => r.op === "remove" && r.ids[0])).toEqual(["a", "c"]);
     expect(again.trailing).toBe(0);
   });
 
-  it("stops at a record whose checksum does not match (a torn write that happens to end in a newline)", async () => {
-    await appendChangeLog(log, 0, [remove("a")]);
+  it("reports a complete record whose checksum does not match as corruption, and never cuts it off", async () => {
+    const end = await appendChangeLog(log, 0, [remove("a")]);
     const bad = encodeRecord(remove("b")).replace('"b"', '"x"');
     await fs.appendFile(log, bad);
     await fs.appendFile(log, encodeRecord(remove("c")));
     const read = await readChangeLog(log);
     expect(read.records).toHaveLength(1);
-    expect(read.trailing).toBeGreaterThan(0);
+    expect(read.corruption).toEqual({ file: log, offset: end, record: 2, reason: "checksum mismatch", bytesAfter: read.trailing });
+    const before = await fs.readFile(log);
+    await expect(appendChangeLog(log, read.end, [remove("d")])).rejects.toMatchObject({ code: "storage_unavailable" });
+    expect(await fs.readFile(log)).toEqual(before);
   });
 
   it("refuses to write a record its own schema rejects", async () => {

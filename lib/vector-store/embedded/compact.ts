@@ -3,6 +3,7 @@ import { FlatIndex } from "../../index/flat-index";
 import { saveFlatIndex } from "../../index/index-file";
 import type { CompactResult, StoreSnapshot } from "../types";
 import { appendChangeLog, changeLogPaths } from "./change-log";
+import type { LogFileSystem } from "./log-file";
 
 /** A generation held under its log's lock with every logged change applied (see EmbeddedStore.compact). */
 export type LockedGeneration = {
@@ -13,6 +14,8 @@ export type LockedGeneration = {
   offset: number;
   dim: number;
   snapshot(): StoreSnapshot;
+  /** The change-log writer's file operations (default: node:fs). */
+  logFs?: LogFileSystem;
 };
 
 /**
@@ -35,6 +38,6 @@ export async function foldGeneration(locked: LockedGeneration, model: { id: stri
     ],
   });
   const { log } = changeLogPaths(locked.generationDir);
-  await appendChangeLog(log, locked.offset, [{ op: "sealed", at: new Date().toISOString(), next: published.generation }]);
+  await appendChangeLog(log, locked.offset, [{ op: "sealed", at: new Date().toISOString(), next: published.generation }], locked.logFs);
   return { generation: published.generation, items: items.length, foldedLogBytes: locked.offset };
 }

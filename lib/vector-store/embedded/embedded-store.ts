@@ -1,35 +1,18 @@
 import { promises as fs } from "node:fs";
 import { readCurrentGeneration } from "../../catalog/generations";
-import { indexPathFor } from "../../catalog/index-path";
-import { readCatalog } from "../../catalog/store";
 import { catalogItemSchema, type CatalogItem } from "../../catalog/types";
 import { AppError } from "../../errors";
-import { loadFlatIndex } from "../../index/index-file";
-import { appendChangeLog, changeLogPaths, decodeVector, encodeVector, readChangeLog, type ChangeRecord } from "./change-log";
-import { LiveRows } from "./live-rows";
-import type { CompactResult, StoredEntry, StoreHit, StoreInfo, StorePatch, StoreQuery, StoreSnapshot, VectorStore } from "../types";
+import type {
+  CompactResult, StoreChange, StoredEntry, StoreHit, StoreInfo, StoreQuery, StoreReader, StoreSnapshot, UpsertOptions, UpsertStatus, VectorStore,
+} from "../types";
+import { appendChangeLog, changeLogPaths, encodeVector, type ChangeRecord } from "./change-log";
 import { foldGeneration } from "./compact";
+import { applyRecord, catchUp, exclusive, isSameLog, loadGeneration, problemsOf, readOnlyError, type Loaded } from "./loaded-generation";
+import type { LogFileSystem } from "./log-file";
 import { withFileLock } from "./log-lock";
 
 /** How long a process keeps serving its generation after a newer one failed to load, before trying again. */
 const RELOAD_RETRY_MS = 5_000;
-
-/** One loaded generation: its rows plus how far its change log has been applied. */
-type Loaded = {
-  generation: string | null;
-  generationDir: string;
-  /** Content id of the generation's index (first 16 hex digits). */
-  indexId: string;
-  rows: LiveRows;
-  /** Byte offset up to which the log is applied. */
-  offset: number;
-  /** Set once compaction folded this generation into a newer one. */
-  sealed: boolean;
-  /** Serialises log reads and writes of this process, so no record is applied out of order. */
-  chain: Promise<unknown>;
-  /** True while a write holds the chain: refreshes skip instead of queueing behind another process's lock. */
-  writing: boolean;
-};
 
 export type EmbeddedStoreInfo = StoreInfo & { generation: string | null; logBytes: number };
 
@@ -43,6 +26,8 @@ export type EmbeddedStoreInfo = StoreInfo & { generation: string | null; logByte
 export type EmbeddedStoreOptions = {
   /** Search large catalogs with the onnxruntime scorer (lib/index/ort-scorer.ts); off by default. */
   accelerate?: { threads?: number };
+  /** The file operations of the change-log writer (default: node:fs); a test passes a failing one. */
+  logFs?: LogFileSystem;
 };
 
 export class EmbeddedStore implements VectorStore {
@@ -58,13 +43,14 @@ export class EmbeddedStore implements VectorStore {
 
   /** Opens the served generation of `catalogDir` for a model and replays its change log. */
   static async open(catalogDir: string, model: { id: string; dim: number }, options: EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
-    const state = await loadGeneration(catalogDir, model, options);
+    const state = await loadGeneration(catalogDir, model, options.accelerate);
     return new EmbeddedStore(catalogDir, model.id, model.dim, state, options);
   }
 
-  /** Which generation is served and how much log it carries; every search is exact (flat). */
+  /** Which generation is served, how much log it carries and whether that log is sound; every search is exact (flat). */
   info(): EmbeddedStoreInfo {
-    return { indexId: this.state.indexId, indexKind: "flat", generation: this.state.generation, logBytes: this.state.offset };
+    const { state } = this;
+    return { indexId: state.indexId, indexKind: "flat", generation: state.generation, logBytes: state.offset, problems: problemsOf(state) };
   }
 
   /** The live records and their vectors, compact and in row order (for reports). */
@@ -80,7 +66,7 @@ export class EmbeddedStore implements VectorStore {
     const started = performance.now();
     const result = await this.withLatest((state) =>
       foldGeneration(
-        { catalogDir: this.catalogDir, generation: state.generation, generationDir: state.generationDir, offset: state.offset, dim: this.dim, snapshot: () => state.rows.snapshot() },
+        { catalogDir: this.catalogDir, generation: state.generation, generationDir: state.generationDir, offset: state.offset, dim: this.dim, snapshot: () => state.rows.snapshot(), logFs: this.options.logFs },
         model,
       ),
     );
@@ -99,11 +85,13 @@ export class EmbeddedStore implements VectorStore {
    */
   async refresh(): Promise<boolean> {
     const generation = await readCurrentGeneration(this.catalogDir).catch(() => this.state.generation);
-    if (generation !== this.state.generation || this.state.sealed) {
+    // A corrupt log is not re-read on every request; a repaired one (a new file) is loaded afresh.
+    const repaired = this.state.corruption !== undefined && !(await isSameLog(this.state));
+    if (generation !== this.state.generation || this.state.sealed || repaired) {
       // A generation that fails to load (say, built for another model) must not take search down:
       // keep serving the loaded one, say why, and try again a little later.
       if (Date.now() < this.retryReloadAt) return false;
-      this.reloading ??= loadGeneration(this.catalogDir, { id: this.modelId, dim: this.dim }, this.options)
+      this.reloading ??= loadGeneration(this.catalogDir, { id: this.modelId, dim: this.dim }, this.options.accelerate)
         .then((state) => {
           this.state = state;
           return true;
@@ -121,7 +109,7 @@ export class EmbeddedStore implements VectorStore {
     const state = this.state;
     const { log } = changeLogPaths(state.generationDir);
     const size = await fs.stat(log).then((s) => s.size, () => 0);
-    if (size <= state.offset || state.writing) return false;
+    if (size <= state.offset || state.writing || state.corruption) return false;
     return (await exclusive(state, () => catchUp(state))) > 0;
   }
 
@@ -142,33 +130,39 @@ export class EmbeddedStore implements VectorStore {
     return this.state.rows.list();
   }
 
-  async upsert(entries: readonly StoredEntry[]): Promise<void> {
-    if (entries.length === 0) return;
+  async upsert(entries: readonly StoredEntry[], options: UpsertOptions = {}): Promise<UpsertStatus[]> {
+    if (entries.length === 0) return [];
     const checked = entries.map((entry) => ({ item: parseItem(entry.item), vector: checkVector(entry.vector, this.dim) }));
     if (new Set(checked.map((e) => e.item.id)).size !== checked.length) throw new AppError("bad_request", "An id appears twice in one batch");
-    const at = new Date().toISOString();
-    await this.write(() => ({ op: "upsert", at, entries: checked.map((e) => ({ item: e.item, vector: encodeVector(e.vector) })) }));
+    return this.withLatest(async (state) => {
+      const unchanged = (await options.guard?.(readerOf(state))) ?? new Set<string>();
+      const statuses = checked.map((e): UpsertStatus => (unchanged.has(e.item.id) ? "unchanged" : state.rows.rowOf(e.item.id) === undefined ? "added" : "replaced"));
+      const written = checked.filter((e) => !unchanged.has(e.item.id));
+      if (written.length > 0) {
+        await this.append(state, { op: "upsert", at: new Date().toISOString(), entries: written.map((e) => ({ item: e.item, vector: encodeVector(e.vector) })) });
+      }
+      return statuses;
+    });
   }
 
-  async update(id: string, patch: StorePatch): Promise<CatalogItem> {
-    let updated: CatalogItem | undefined;
-    await this.write((state) => {
+  async update(id: string, change: StoreChange): Promise<CatalogItem> {
+    return this.withLatest(async (state) => {
       const row = state.rows.rowOf(id);
       if (row === undefined) throw new AppError("not_found", `No product with id ${id}`);
       const current = state.rows.item(row);
-      updated = parseItem({ ...current, ...patch, id: current.id, imageHash: current.imageHash, imageExt: current.imageExt, width: current.width, height: current.height });
-      return { op: "update", at: new Date().toISOString(), item: updated };
+      const patch = typeof change === "function" ? change(current) : change;
+      const updated = parseItem({ ...current, ...patch, id: current.id, imageHash: current.imageHash, imageExt: current.imageExt, width: current.width, height: current.height });
+      await this.append(state, { op: "update", at: new Date().toISOString(), item: updated });
+      return updated;
     });
-    return updated!;
   }
 
   async remove(ids: readonly string[]): Promise<number> {
-    let existing: string[] = [];
-    await this.write((state) => {
-      existing = [...new Set(ids)].filter((id) => state.rows.rowOf(id) !== undefined);
-      return existing.length === 0 ? undefined : { op: "remove", at: new Date().toISOString(), ids: existing };
+    return this.withLatest(async (state) => {
+      const existing = [...new Set(ids)].filter((id) => state.rows.rowOf(id) !== undefined);
+      if (existing.length > 0) await this.append(state, { op: "remove", at: new Date().toISOString(), ids: existing });
+      return existing.length;
     });
-    return existing.length;
   }
 
   async search(vector: Float32Array, query: StoreQuery): Promise<StoreHit[]> {
@@ -180,9 +174,10 @@ export class EmbeddedStore implements VectorStore {
 
   /**
    * Runs `work` under the generation's lock with every logged change applied, so it
-   * validates against the latest state. Used by writes and by compaction.
+   * validates against the latest state. Used by writes and by compaction; refused
+   * (`storage_unavailable`) while the log is corrupt.
    */
-  private async withLatest<T>(work: (state: Readonly<Loaded>) => Promise<T>): Promise<T> {
+  private async withLatest<T>(work: (state: Loaded) => Promise<T>): Promise<T> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const state = this.state;
       const { lock } = changeLogPaths(state.generationDir);
@@ -193,6 +188,10 @@ export class EmbeddedStore implements VectorStore {
             await catchUp(state);
             // A compaction that died between flipping CURRENT and sealing leaves no seal: check CURRENT too.
             if (state.sealed || (await readCurrentGeneration(this.catalogDir)) !== state.generation) return { retry: true as const };
+            if (state.corruption) {
+              if (await isSameLog(state)) throw readOnlyError(state.corruption);
+              return { retry: true as const }; // Repaired meanwhile: reload and write there.
+            }
             return { retry: false as const, value: await work(state) };
           } finally {
             state.writing = false;
@@ -206,77 +205,24 @@ export class EmbeddedStore implements VectorStore {
     throw new AppError("overloaded", "The catalog kept changing generation; try again");
   }
 
-  private async write(build: (state: Loaded) => ChangeRecord | undefined): Promise<void> {
-    await this.withLatest(async (state) => {
-      const record = build(state as Loaded);
-      if (!record) return;
-      const { log } = changeLogPaths(state.generationDir);
-      const mutable = state as Loaded;
-      mutable.offset = await appendChangeLog(log, state.offset, [record]);
-      applyRecord(mutable, record, this.dim);
-    });
+  /** Appends one record (all or nothing, see appendChangeLog) and applies it. Call inside withLatest. */
+  private async append(state: Loaded, record: ChangeRecord): Promise<void> {
+    const { log } = changeLogPaths(state.generationDir);
+    state.offset = await appendChangeLog(log, state.offset, [record], this.options.logFs);
+    state.records++;
+    applyRecord(state, record);
   }
 }
 
-async function loadGeneration(catalogDir: string, model: { id: string; dim: number }, options: EmbeddedStoreOptions): Promise<Loaded> {
-  const { items, generation, generationDir } = await readCatalog(catalogDir);
-  const { index, header } = await loadFlatIndex(indexPathFor(generationDir, model.id)).catch((error: unknown) => {
-    throw new AppError("not_ready", `No index of ${catalogDir} for model ${model.id}: run \`npm run catalog:build\``, { cause: error });
-  });
-  if (header.meta.modelId !== model.id || index.dim !== model.dim) {
-    throw new AppError("not_ready", "The index was built with another model: run `npm run catalog:build`");
-  }
-  if (index.count !== items.length || items.some((item, row) => index.ids[row] !== item.id)) {
-    throw new AppError("not_ready", "The index does not match the catalog's items: run `npm run catalog:build`");
-  }
-  const state: Loaded = {
-    generation,
-    generationDir,
-    indexId: header.contentId.slice(0, 16),
-    rows: new LiveRows(index.dim, items, index.vectors, options.accelerate),
-    offset: 0,
-    sealed: false,
-    chain: Promise.resolve(),
-    writing: false,
+/** Reads of the locked, caught-up state, for a write's guard. */
+function readerOf(state: Loaded): StoreReader {
+  return {
+    get: async (id) => {
+      const row = state.rows.rowOf(id);
+      return row === undefined ? undefined : { item: state.rows.item(row), vector: state.rows.vector(row) };
+    },
+    search: (vector, query) => state.rows.search(vector, query),
   };
-  await catchUp(state);
-  return state;
-}
-
-/** Runs `work` after every earlier log read or write of this generation in this process. */
-function exclusive<T>(state: Loaded, work: () => Promise<T>): Promise<T> {
-  const run = state.chain.then(work);
-  state.chain = run.catch(() => {});
-  return run;
-}
-
-/** Applies the log records past `state.offset`; returns how many. Call inside `exclusive`. */
-async function catchUp(state: Loaded): Promise<number> {
-  const { log } = changeLogPaths(state.generationDir);
-  const read = await readChangeLog(log, state.offset);
-  for (const record of read.records) applyRecord(state, record, state.rows.dim);
-  state.offset = read.end;
-  return read.records.length;
-}
-
-function applyRecord(state: Loaded, record: ChangeRecord, dim: number): void {
-  const { rows } = state;
-  switch (record.op) {
-    case "upsert":
-      for (const entry of record.entries) rows.put(entry.item, decodeVector(entry.vector, dim));
-      return;
-    case "update": {
-      const row = rows.rowOf(record.item.id);
-      if (row !== undefined) rows.replaceItem(row, record.item);
-      return;
-    }
-    case "remove":
-      for (const id of record.ids) rows.remove(id);
-      return;
-    case "sealed":
-      state.sealed = true;
-      return;
-  }
 }
 
 function parseItem(item: unknown): CatalogItem {

@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import { AppError } from "../../errors";
 import { isProcessAlive } from "../../fs/process";
+import { toStorageError } from "./log-file";
 
 /** How long a writer waits for another process's lock before giving up. */
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -47,12 +48,16 @@ async function acquire(lockFile: string, timeoutMs: number): Promise<void> {
       const handle = await fs.open(lockFile, "wx");
       try {
         await handle.writeFile(`${process.pid} ${os.hostname()}\n`);
-      } finally {
-        await handle.close();
+      } catch (error) {
+        // A full disk can refuse even these few bytes: leave no empty lock behind for others to wait on.
+        await handle.close().catch(() => undefined);
+        await fs.rm(lockFile, { force: true });
+        throw toStorageError(error, lockFile, true);
       }
+      await handle.close();
       return;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw toStorageError(error, lockFile, true);
     }
     if (await isStale(lockFile)) {
       // Two processes may both see a stale lock; the rm + O_EXCL create lets only one of them in
