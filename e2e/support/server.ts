@@ -5,7 +5,7 @@ import path from "node:path";
 import { hasCatalogSync } from "../../lib/catalog/store";
 import { findFreePort } from "../../lib/net/free-port";
 
-export type RunningServer = { baseUrl: string; stop: () => Promise<void> };
+export type RunningServer = { baseUrl: string; stop: () => Promise<void>; /** Everything the server printed so far. */ log: () => string };
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -17,7 +17,8 @@ export const e2eCatalogDir = process.env.CATALOG_DIR ?? "data/catalog-small";
  * the e2e catalog, and waits until /api/health answers 200.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("No production build: run `npm run build` first.");
+  // NEXT_DIST_DIR (next.config.ts) lets a second build sit beside .next.
+  if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) throw new Error("No production build: run `npm run build` first.");
   if (!hasCatalogSync(path.join(root, e2eCatalogDir))) {
     throw new Error(`No catalog in ${e2eCatalogDir}: npm run catalog:build -- --images <dir> --csv <csv> --out ${e2eCatalogDir}`);
   }
@@ -38,7 +39,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     await stopChild(child);
     throw new Error(`${(error as Error).message}\n--- server log ---\n${log.join("")}`);
   }
-  return { baseUrl, stop: () => stopChild(child) };
+  return { baseUrl, stop: () => stopChild(child), log: () => log.join("") };
 }
 
 async function waitForHealth(baseUrl: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
