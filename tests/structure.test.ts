@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "..");
 const sourceRoots = ["lib", "app", "scripts", "bench"];
+/** Next.js entry points that must sit at the root; they belong to the web layer, with app/. */
+const rootWebFiles = ["instrumentation.ts", "proxy.ts", "middleware.ts"];
 
 /**
  * The layers, lowest first. A folder may import its own row and the rows below it, never
@@ -41,13 +43,14 @@ type Import = { from: string; to: string; specifier: string; line: number };
 
 /** The folder a file belongs to: `lib/<name>` (a top-level lib file is its own folder, lib/errors.ts → lib/errors), else the top folder. */
 function folderOf(file: string): string {
+  if (rootWebFiles.includes(file)) return "app";
   const parts = file.split("/");
   if (parts[0] !== "lib") return parts[0]!;
   return parts.length > 2 ? `lib/${parts[1]}` : `lib/${parts[1]!.replace(/\.tsx?$/, "")}`;
 }
 
 function listSources(): string[] {
-  const files: string[] = [];
+  const files = rootWebFiles.filter((file) => existsSync(path.join(root, file)));
   for (const top of sourceRoots) {
     for (const entry of readdirSync(path.join(root, top), { recursive: true, withFileTypes: true })) {
       if (!entry.isFile()) continue;
