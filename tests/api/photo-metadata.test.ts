@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import sharp from "sharp";
+import sharp, { type Metadata } from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { copyCatalog, newProducts, type NewProducts } from "../helpers/live-catalog";
 import { formWith, readFileBytes } from "./fixtures";
@@ -23,7 +23,7 @@ const { getSearchRuntime } = await import("@/lib/server/search-runtime");
 
 let products: NewProducts;
 let tagged: Buffer;
-let original: sharp.Metadata;
+let original: Metadata;
 
 const gps = { GPSLatitudeRef: "N", GPSLatitude: "48/1 51/1 2964/100", GPSLongitudeRef: "E", GPSLongitude: "2/1 17/1 4008/100" };
 
