@@ -37,9 +37,15 @@ await runCli(async () => {
     options.scenes > 0
       ? await evaluateScenes(config, { split: options.split, pool: options.scenePool, count: options.scenes, k: options.k, seed: options.sceneSeed, progress: process.stderr })
       : undefined;
-  const result = scene ? { ...studio, sections: [scene] } : studio;
+  // The same sample's own studio photos through the served path: what POST /api/search does to a catalog-like photo.
+  const served =
+    options.scenes > 0
+      ? await evaluateScenes(config, { split: options.split, pool: options.scenePool, count: options.scenes, k: options.k, seed: options.sceneSeed, progress: process.stderr, studio: true })
+      : undefined;
+  const sections = [served, scene].filter((section) => section !== undefined);
+  const result = sections.length > 0 ? { ...studio, sections } : studio;
   await writeEvalReports(options.out, result);
-  for (const protocol of [studio, ...(scene ? [scene] : [])]) {
+  for (const protocol of [studio, ...sections]) {
     console.log(protocol.title);
     for (const variant of protocol.variants) console.log(`  ${formatVariantSummary(variant)}`);
   }

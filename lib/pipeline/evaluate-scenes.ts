@@ -27,10 +27,15 @@ export type SceneProtocolOptions = {
   seed: number;
   /** Where the searches' progress goes (the CLI passes process.stderr); none: quiet. */
   progress?: ProgressSink;
+  /**
+   * Search each sampled product's own studio photo instead of a composite: the studio
+   * protocol measured through the served path (region step included), not from cached descriptors.
+   */
+  studio?: boolean;
 };
 
 /** A composited query photo and the product it shows. */
-type SceneQuery = { item: CatalogItem; bytes: Buffer; kind: string; background: SceneBackground };
+type SceneQuery = { item: CatalogItem; bytes: Buffer; kind: string; background?: SceneBackground };
 
 // A salt per pool: the eval pool's composites (and procedural backgrounds) come from other seeds than the dev pool's.
 const poolSalt: Record<ScenePool, number> = { dev: 0x5eed_0001, eval: 0x5eed_e7a1 };
@@ -48,8 +53,8 @@ export async function evaluateScenes(config: Config, options: SceneProtocolOptio
   const { items: all, manifest } = await readCatalog(config.CATALOG_DIR);
   const items = all.filter((item) => item.split !== "excluded");
   const sample = sampleStratified(items.filter((item) => item.split === options.split), options.count, options.seed);
-  const { backgrounds, photoNames } = await loadBackgrounds(options.pool);
-  const { queries, skipped } = await composeQueries(config, sample, backgrounds, options);
+  const { backgrounds, photoNames } = options.studio ? { backgrounds: new Map<string, SceneBackground[]>(), photoNames: [] } : await loadBackgrounds(options.pool);
+  const { queries, skipped } = options.studio ? await studioQueries(config, sample) : await composeQueries(config, sample, backgrounds, options);
   const composeSeconds = (performance.now() - started) / 1000;
 
   const relevances = createAttributeRelevances(manifest.labelColumn);
@@ -77,7 +82,7 @@ export async function evaluateScenes(config: Config, options: SceneProtocolOptio
     const byRelevance = evaluateUnderRelevances(ranked, relevances);
     const type = byRelevance[0]!;
     const byOrigin = (origin: SceneBackground["origin"]) => {
-      const rows = ranked.filter((_, i) => queries[i]!.background.origin === origin);
+      const rows = ranked.filter((_, i) => queries[i]!.background?.origin === origin);
       return rows.length === 0 ? "–" : `${evaluateUnderRelevances(rows, relevances.slice(0, 2)).map((m) => m.overall.pAt5.toFixed(3)).join(" / ")} (${rows.length})`;
     };
     variants.push({
@@ -85,16 +90,31 @@ export async function evaluateScenes(config: Config, options: SceneProtocolOptio
       overall: type.overall,
       perLabel: type.perLabel,
       latency: summarizeLatency(latencies),
-      details: {
-        model: `${model.name} (${model.id})`,
-        "P@5 type / type+colour, procedural scenes": byOrigin("procedural"),
-        "P@5 type / type+colour, photographed scenes": byOrigin("photo"),
-      },
+      details: options.studio
+        ? { model: `${model.name} (${model.id})` }
+        : {
+            model: `${model.name} (${model.id})`,
+            "P@5 type / type+colour, procedural scenes": byOrigin("procedural"),
+            "P@5 type / type+colour, photographed scenes": byOrigin("photo"),
+          },
       byRelevance,
     });
   }
   const kinds = new Map<string, number>();
-  for (const q of queries) kinds.set(q.background.name, (kinds.get(q.background.name) ?? 0) + 1);
+  for (const q of queries) if (q.background) kinds.set(q.background.name, (kinds.get(q.background.name) ?? 0) + 1);
+  if (options.studio) {
+    return {
+      title: `Studio photos through the served search path (${options.split} split)`,
+      facts: {
+        queries: `${queries.length} ${options.split} products (the same seeded sample as the scene protocol: ${options.count}, stratified by ${manifest.labelColumn}, seed ${options.seed}), each its own studio photo as stored, excluded from its own results`,
+        search: "SearchService.searchByImage (the POST /api/search path, crop=auto and the default mode), k+1 results, the product itself dropped",
+        relevance: relevances[0]!.description,
+        latency: "per query: the service's own total (decode, region, embed, search)",
+        ...(notes.length > 0 ? { notes: notes.join("; ") } : {}),
+      },
+      variants,
+    };
+  }
   return {
     title: `In-the-scene evaluation (${options.split} split products on ${options.pool}-pool scenes)`,
     groupedBy: "scene kind",
@@ -137,6 +157,13 @@ async function loadBackgrounds(pool: ScenePool): Promise<{ backgrounds: Map<stri
     backgrounds.set(kind, own.length === 0 ? [createProceduralBackground(kind)] : own.flatMap((b) => [createProceduralBackground(kind), b]));
   }
   return { backgrounds, photoNames: photos.map((p) => p.name) };
+}
+
+/** Each product's own studio photo, unchanged, as the query (grouped by its label). */
+async function studioQueries(config: Config, sample: readonly CatalogItem[]): Promise<{ queries: SceneQuery[]; skipped: number }> {
+  const queries: SceneQuery[] = [];
+  for (const item of sample) queries.push({ item, bytes: await fs.readFile(imagePathFor(config.CATALOG_DIR, item)), kind: item.label });
+  return { queries, skipped: 0 };
 }
 
 async function composeQueries(
