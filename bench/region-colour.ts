@@ -84,7 +84,8 @@ for (const [i, { item, row }] of queryRows.entries()) {
   for (const [name, make] of Object.entries(variants)) {
     const [request, neutralise] = make(scene.box);
     const prepared = await prepareQuery(scene.bytes, model.preprocess, colourConfig, limits, request, { neutralise });
-    q.emb[name] = await embedPixels(prepared.pixels);
+    // A scene taken for a studio photo is embedded the catalog's way, as the served path does.
+    q.emb[name] = await embedPixels(prepared.pixels ?? (await toModelPixels(scene.bytes, model.preprocess, limits)));
     q.col[name] = prepared.colour;
     if (name === "auto") ious.push(intersectBoxes(prepared.region, scene.box));
   }

@@ -48,8 +48,8 @@ describe("prepareQuery", () => {
     expect(q.region.w).toBeLessThan(0.4);
     // The grass left inside the box margin is blended to the white studio background.
     const kept = await prepareQuery(photo, config, defaultColourDescriptor, limits, { source: "auto" }, { neutralise: false });
-    expect(countGreen(kept.pixels)).toBeGreaterThan(20);
-    expect(countGreen(q.pixels)).toBeLessThan(3);
+    expect(countGreen(kept.pixels!)).toBeGreaterThan(20);
+    expect(countGreen(q.pixels!)).toBeLessThan(3);
     expect(redShare(q.colour)).toBeGreaterThan(0.9);
   });
 
@@ -57,7 +57,7 @@ describe("prepareQuery", () => {
     const q = await prepareQuery(await makePhoto(), config, defaultColourDescriptor, limits, { source: "none" });
     expect(q.region).toMatchObject({ x: 0, y: 0, w: 1, h: 1, source: "none" });
     const mid = (Math.floor(config.height / 2) * config.width + 2) * 3;
-    expect(q.pixels[mid + 1]!).toBeGreaterThan(q.pixels[mid]! + 40);
+    expect(q.pixels![mid + 1]!).toBeGreaterThan(q.pixels![mid]! + 40);
   });
 
   it("user: searches the given box", async () => {
@@ -77,6 +77,8 @@ describe("prepareQuery on a studio photo", () => {
     const photo = await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
     const q = await prepareQuery(photo, config, defaultColourDescriptor, limits, { source: "auto" });
     expect(q.region).toMatchObject({ x: 0, y: 0, w: 1, h: 1, source: "auto" });
+    // No model pixels of its own: the caller embeds it exactly as the catalog build did.
+    expect(q.pixels).toBeNull();
     expect(q.colour.some((v, i) => describeColourBin(i, defaultColourDescriptor).kind === "colour" && v > 0.5)).toBe(true);
   });
 });

@@ -35,13 +35,16 @@ export async function embedImageQuery(
   const fusion = model.colour;
   const prepared = await prepareQuery(bytes, model.preprocess, fusion?.descriptor ?? defaultColourDescriptor, limits, request);
   const t0 = performance.now();
-  const out = await embedder.run(normalisePixels(prepared.pixels, model.preprocess), 1);
+  // A studio photo goes the catalog's own way, so a catalog photo finds itself at cosine 1.
+  const pixels = prepared.pixels ? normalisePixels(prepared.pixels, model.preprocess) : await embedder.preprocess(bytes, limits);
+  const out = await embedder.run(pixels, 1);
+  const colour = !prepared.pixels && fusion ? await describeStudioPhotoColour(bytes, fusion.descriptor, limits) : prepared.colour;
   const embed = performance.now() - t0;
   return {
-    vector: fusion ? fuseQueryVector(out.embedding, prepared.colour, fusion, mode) : out.embedding,
+    vector: fusion ? fuseQueryVector(out.embedding, colour, fusion, mode) : out.embedding,
     probabilities: out.probabilities,
     region: prepared.region,
-    colour: fusion?.names ? nameColour(prepared.colour, fusion.names) : null,
+    colour: fusion?.names ? nameColour(colour, fusion.names) : null,
     tookMs: { ...prepared.tookMs, embed },
   };
 }
