@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultColourDescriptor } from "./colour-descriptor";
-import { colourFusionSchema, fusedDim, fuseItemVector, fuseItemVectors, fuseQueryVector, type ColourFusion } from "./colour-fusion";
+import { colourFusionSchema, fusedDim, fusedModelId, fuseItemVector, fuseItemVectors, fuseQueryVector, type ColourFusion } from "./colour-fusion";
 
 const fusion: ColourFusion = { descriptor: defaultColourDescriptor, indexShare: 0.8, modes: { style: 1, balanced: 0.8, colour: 0.3 } };
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
@@ -40,5 +40,16 @@ describe("colour fusion", () => {
     const names = { column: "baseColour", labels: ["Red"], centroids: [[1, 0]] };
     expect(colourFusionSchema.safeParse({ ...fusion, names }).success).toBe(false);
     expect(colourFusionSchema.safeParse({ ...fusion, names: { ...names, centroids: [new Array(77).fill(0)] } }).success).toBe(true);
+  });
+});
+
+describe("fusedModelId", () => {
+  it("names fused vectors apart from the plain embedding and from another fusion, stably", () => {
+    const id = fusedModelId("1a7ab7c2104d66b3", fusion);
+    expect(id).toMatch(/^[0-9a-f]{16}$/);
+    expect(id).not.toBe("1a7ab7c2104d66b3");
+    expect(fusedModelId("1a7ab7c2104d66b3", fusion)).toBe(id);
+    expect(fusedModelId("1a7ab7c2104d66b3", { ...fusion, indexShare: 0.7 })).not.toBe(id);
+    expect(fusedModelId("0000000000000000", fusion)).not.toBe(id);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { colourDescriptorDim, colourDescriptorSchema } from "./colour-descriptor";
 
@@ -43,6 +44,14 @@ export const colourFusionSchema = z
     }
   });
 export type ColourFusion = z.infer<typeof colourFusionSchema>;
+
+/**
+ * The id of a model whose stored vectors fuse colour: the graph's content id alone would name
+ * the plain embedding's index and pgvector table too, so the fusion's parameters enter the id.
+ */
+export function fusedModelId(graphId: string, fusion: ColourFusion): string {
+  return createHash("sha256").update(graphId).update(JSON.stringify(fusion)).digest("hex").slice(0, 16);
+}
 
 /** Floats per stored vector: the embedding, then the colour descriptor when the model fuses one. */
 export function fusedDim(embeddingDim: number, fusion: ColourFusion | undefined): number {

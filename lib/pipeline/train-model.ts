@@ -12,6 +12,7 @@ import { classifyFeatures, fitLinearClassifier, type LinearClassifierFit, type L
 import { trainHead, type EpochLog, type TrainOptions } from "../train/train-head";
 import type { RankingConfig } from "../search/category-ranker";
 import { defaultColourDescriptor } from "../colour/colour-descriptor";
+import { fusedModelId } from "../colour/colour-fusion";
 import { fitTemperature } from "../train/temperature";
 import { reindexCatalog } from "./build-catalog";
 import { chooseColourFusion, type ColourChoice } from "./choose-colour";
@@ -128,7 +129,8 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
   // Colour: studio-masked descriptors of every photo (cached by content hash), fused at the share chosen on validation.
   const loaded = await loadItemColours(options, defaultColourDescriptor, filtered);
   const choice = await chooseColourFusion(model, input, embedded, loaded.colours, defaultColourDescriptor, ranking, options.labelColumn);
-  model = { ...model, ranking, colour: choice.fusion };
+  // The stored vectors now fuse colour: the id (index file, pgvector table) says so.
+  model = { ...model, ranking, colour: choice.fusion, id: fusedModelId(model.id, choice.fusion) };
   return {
     model,
     log,
