@@ -3,7 +3,9 @@ import { z } from "zod";
 import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
 import { evaluateCatalog, formatVariantSummary, writeEvalReports } from "../lib/pipeline/evaluate-catalog";
+import { renderFeedbackMarkdown } from "../lib/pipeline/evaluate-feedback";
 import { evaluateScenes } from "../lib/pipeline/evaluate-scenes";
+import { writeFileAtomic } from "../lib/fs/atomic";
 
 const optionsSchema = z.object({
   catalog: z.string().optional(),
@@ -49,5 +51,8 @@ await runCli(async () => {
     console.log(protocol.title);
     for (const variant of protocol.variants) console.log(`  ${formatVariantSummary(variant)}`);
   }
-  console.log(`eval: wrote ${options.out}/eval.{json,md,svg}`);
+  await writeFileAtomic(path.join(options.out, "feedback.md"), renderFeedbackMarkdown(studio.feedback));
+  const { weights, overall } = studio.feedback.served;
+  console.log(`Feedback round (a=${weights.positive}, b=${weights.negative}): P@10 ${overall.before.toFixed(4)} → ${overall.after.toFixed(4)} (judged excluded; unchanged query ${overall.unchanged.toFixed(4)})`);
+  console.log(`eval: wrote ${options.out}/eval.{json,md,svg} and feedback.md`);
 });

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { catalogItemSchema } from "@/lib/catalog/types";
 import { errorCodes } from "@/lib/errors";
 import { searchModes } from "@/lib/colour/colour-fusion";
+import { EXPLORE_MAX } from "@/lib/search/explore";
 import type { SearchHit, SearchOutcome } from "@/lib/search/types";
+import { filterKeys, type FilterKey } from "@/lib/vector-store/types";
 
 /** Schemas that end up in the OpenAPI document's components, by id. */
 export const apiRegistry = z.registry<{ id: string; description?: string }>();
@@ -51,6 +53,15 @@ export const predictedColourSchema = z
   .object({ label: z.string(), similarity: z.number().describe("Cosine of the region's colour descriptor to that colour's mean") })
   .register(apiRegistry, { id: "PredictedColour", description: "The query region's colour, named by the catalog's baseColour values" });
 
+const facetListSchema = z.array(z.object({ value: z.string(), count: z.number().int().min(0) }));
+
+export const facetCountsSchema = z
+  .object(Object.fromEntries(filterKeys.map((key) => [key, facetListSchema])) as Record<FilterKey, typeof facetListSchema>)
+  .register(apiRegistry, {
+    id: "FacetCounts",
+    description: `Per filter, the values among the query's ${EXPLORE_MAX} best matches (unfiltered) with their counts; a filter's counts apply the other active filters, an active value is listed even at 0`,
+  });
+
 export const searchResponseSchema = z
   .object({
     results: z.array(resultSchema),
@@ -64,6 +75,7 @@ export const searchResponseSchema = z
       .describe("Photo searches: the region's colour; null when the model fuses no colour or knows no colour names"),
     region: regionSchema.optional().describe("Photo searches: the part of the photo searched with"),
     mode: z.enum(searchModes).optional().describe("Photo searches: the ranking mode used"),
+    facets: facetCountsSchema.optional().describe("With facets=true: filter values and their counts among the best matches"),
     tookMs: z.object({
       decode: z.number(),
       region: z.number().describe("Finding the product, neutralising its background and describing its colour"),
@@ -146,11 +158,12 @@ export function toSearchResult({ item, score }: SearchHit): SearchResult {
 
 /** Converts the engine's outcome to the public response shape. */
 export function toSearchResponse(outcome: SearchOutcome): SearchResponse {
-  const { region, colour, mode } = outcome;
+  const { region, colour, mode, facets } = outcome;
   return {
     results: outcome.hits.map(toSearchResult),
     predicted: outcome.predicted,
     ...(region ? { region, colour: colour ?? null, mode } : {}),
+    ...(facets ? { facets } : {}),
     tookMs: outcome.tookMs,
   };
 }

@@ -9,6 +9,7 @@ import { renderEvalMarkdown, renderEvalSvg, type EvalResult, type EvalVariant } 
 import { BACKBONE_NAME, readModelManifest, resolveServedModel, type ModelManifest } from "../model/manifest";
 import type { RankingConfig } from "../search/category-ranker";
 import { cosineRanking, evaluateHnsw, runProtocols, type ProtocolInput } from "./evaluate";
+import { evaluateFeedback, type FeedbackEvaluation } from "./evaluate-feedback";
 import { loadItemFeatures, resolveBackbone, type ItemFeatureOptions } from "./item-features";
 import { embedItems, loadColoursFor } from "./model-index";
 
@@ -41,7 +42,7 @@ export function listRankings(model: ModelManifest): { name: string; ranking: Ran
  * items of `split`, each excluded from its own results, and a result is relevant
  * when it has the query's label.
  */
-export async function evaluateCatalog(options: EvaluateCatalogOptions): Promise<EvalResult> {
+export async function evaluateCatalog(options: EvaluateCatalogOptions): Promise<EvalResult & { feedback: FeedbackEvaluation }> {
   const { items: all, manifest } = await readCatalog(options.catalogDir);
   const items = all.filter((item) => item.split !== "excluded");
   const queryRows = items.flatMap((item, row) => (item.split === options.split ? [row] : []));
@@ -52,10 +53,13 @@ export async function evaluateCatalog(options: EvaluateCatalogOptions): Promise<
   const relevance = createSameLabelRelevance(manifest.labelColumn);
   const relevances = createAttributeRelevances(manifest.labelColumn);
   const variants: EvalVariant[] = [];
+  let feedback: FeedbackEvaluation | undefined;
   for (const model of models) {
     const embedded = await embedItems(options.modelsDir, model, items, features, await loadColoursFor(options, model, items));
     variants.push(...(await runProtocols(model, input, embedded, listRankings(model), { k: options.k, relevance, relevances })));
     if (options.hnsw && model === models.at(-1)) variants.push(evaluateHnsw(model, input, embedded.index, { k: options.k, relevance }));
+    // The feedback round re-ranks with the served model's stored vectors, as the service does.
+    if (model === models.at(-1)) feedback = await evaluateFeedback(embedded.index, items, queryRows);
   }
   return {
     title: `Retrieval evaluation (${options.split} split, reference protocol)`,
@@ -68,6 +72,7 @@ export async function evaluateCatalog(options: EvaluateCatalogOptions): Promise<
       command: "npm run eval",
     },
     variants,
+    feedback: feedback!,
   };
 }
 

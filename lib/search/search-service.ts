@@ -13,6 +13,8 @@ import { CategoryRanker } from "./category-ranker";
 import { searchCollapsed } from "./collapse";
 import { keepConsistentPredictions, keepPlainMatches } from "./honest-prior";
 import { embedCatalogPhoto, embedImageQuery } from "./image-query";
+import { checkPage, countFacets, countNeeded, EXPLORE_MAX, selectPage } from "./explore";
+import { hasFeedback, loadFeedbackVectors, refineQueryVector, type Feedback } from "./feedback";
 import { checkK } from "./k-bounds";
 import type { HealthReport, SearchOptions, SearchOutcome, SearchService } from "./types";
 
@@ -122,6 +124,7 @@ class EngineSearchService implements SearchService {
 
   async searchByImage(bytes: Uint8Array, options: SearchOptions): Promise<SearchOutcome> {
     checkK(options.k);
+    checkPage(options.k, options.offset ?? 0);
     const t0 = performance.now();
     const mode = options.mode ?? DEFAULT_SEARCH_MODE;
     const query = await embedImageQuery(this.embedder, this.model, bytes, { maxPixels: this.config.MAX_IMAGE_PIXELS }, options.region ?? { source: "auto" }, mode);
@@ -130,17 +133,24 @@ class EngineSearchService implements SearchService {
     const neighbours = this.ranker.needsNeighbours ? await this.store.search(query.vector, { k: this.ranker.config.neighbours }) : [];
     const distribution = this.ranker.estimate(query.probabilities, neighbours);
     const labelBoost = this.ranker.boostFor(distribution);
-    let hits = await this.searchStore(query.vector, { k: options.k, filters: options.filters, labelBoost }, options.collapse);
+    const { offset = 0, sort = "match" } = options;
+    const { vector, excludeIds } = await this.refineWithFeedback(query.vector, options.feedback);
+    let hits = await this.searchStore(vector, { k: countNeeded(options.k, offset, sort), filters: options.filters, labelBoost, excludeIds }, options.collapse);
     const keep = Math.min(this.ranker.config.keepPlain ?? 0, options.k);
     if (labelBoost && keep > 0) {
-      const plain = await this.searchStore(query.vector, { k: keep, filters: options.filters }, options.collapse);
-      hits = keepPlainMatches(hits, plain, options.k, keep);
+      const plain = await this.searchStore(vector, { k: keep, filters: options.filters, excludeIds }, options.collapse);
+      // The guarantee is for the first page; later pages continue the boosted order without those.
+      const first = keepPlainMatches(hits, plain, options.k, keep);
+      const shown = new Set(first.map((hit) => hit.item.id));
+      hits = [...first, ...hits.filter((hit) => !shown.has(hit.item.id))];
     }
+    const facets = options.facets ? await this.countFacetsNear(vector, { labelBoost, excludeIds }, options.filters) : undefined;
     const t2 = performance.now();
     const predicted = keepConsistentPredictions(this.ranker.predict(distribution), hits, (hit) => hit.item.label);
     return {
-      hits,
+      hits: selectPage(hits, options.k, offset, sort),
       predicted,
+      ...(facets ? { facets } : {}),
       region: query.region,
       colour: query.colour,
       mode,
@@ -150,14 +160,36 @@ class EngineSearchService implements SearchService {
 
   async similarTo(id: string, options: SearchOptions): Promise<SearchOutcome> {
     checkK(options.k);
+    const { offset = 0, sort = "match" } = options;
+    checkPage(options.k, offset);
     const t0 = performance.now();
     const entry = await this.store.get(id);
     if (!entry) throw new AppError("not_found", "No product with that id");
+    const { vector, excludeIds } = await this.refineWithFeedback(entry.vector, options.feedback);
     // A catalog item's category is known: rank within it first, like a query predicted with certainty.
-    const query = { k: options.k, filters: options.filters, excludeIds: [id], labelBoost: this.ranker.boostForLabel(entry.item.label) };
-    const hits = await this.searchStore(entry.vector, query, options.collapse);
+    const near = { excludeIds: [id, ...excludeIds], labelBoost: this.ranker.boostForLabel(entry.item.label) };
+    const hits = await this.searchStore(vector, { ...near, k: countNeeded(options.k, offset, sort), filters: options.filters }, options.collapse);
+    const facets = options.facets ? await this.countFacetsNear(vector, near, options.filters) : undefined;
     const t1 = performance.now();
-    return { hits, predicted: null, tookMs: { decode: 0, region: 0, embed: 0, search: t1 - t0, total: t1 - t0 } };
+    return {
+      hits: selectPage(hits, options.k, offset, sort),
+      predicted: null,
+      ...(facets ? { facets } : {}),
+      tookMs: { decode: 0, region: 0, embed: 0, search: t1 - t0, total: t1 - t0 },
+    };
+  }
+
+  /** The query moved by the shopper's feedback (stored vectors, no model run); disliked items are left out. */
+  private async refineWithFeedback(vector: Float32Array, feedback: Feedback | undefined): Promise<{ vector: Float32Array; excludeIds: string[] }> {
+    if (!hasFeedback(feedback)) return { vector, excludeIds: [] };
+    const { positives, negatives } = await loadFeedbackVectors(feedback, (id) => this.store.get(id));
+    return { vector: refineQueryVector(vector, positives, negatives), excludeIds: [...feedback.negative] };
+  }
+
+  /** Live filter counts: over the EXPLORE_MAX best matches without filters, ranked as the results are. */
+  private async countFacetsNear(vector: Float32Array, query: Omit<StoreQuery, "k">, filters: StoreQuery["filters"]) {
+    const candidates = await this.store.search(vector, { ...query, k: EXPLORE_MAX });
+    return countFacets(candidates.map((hit) => hit.item), filters);
   }
 
   /** Store search, optionally collapsing near-identical products (over-fetches, then keeps k). */

@@ -3,6 +3,8 @@ import type { SearchMode } from "../colour/colour-fusion";
 import type { PredictedColour } from "../colour/colour-names";
 import type { QueryRegion, RegionRequest } from "../region/query-region";
 import type { ModelManifest } from "../model/manifest";
+import type { FacetCounts, SortOrder } from "./explore";
+import type { Feedback } from "./feedback";
 import type {
   CompactResult, IndexKind, SearchFilters, StoreChange, StoredEntry, StoreHit, StoreProblem, StoreQuery, StoreSnapshot, UpsertOptions, UpsertStatus,
 } from "../vector-store/types";
@@ -20,6 +22,14 @@ export type SearchOptions = {
   region?: RegionRequest;
   /** Same style, same colour or the balance of both (default balanced; plain embedding when the model fuses no colour). */
   mode?: SearchMode;
+  /** Liked and disliked results: the query moves towards / away from their stored vectors; disliked ones are left out. */
+  feedback?: Feedback;
+  /** Results skipped before the page ("show more"); k + offset ≤ EXPLORE_MAX. */
+  offset?: number;
+  /** match (default) or by product name over the EXPLORE_MAX best matches. */
+  sort?: SortOrder;
+  /** Also count the filter values over the EXPLORE_MAX best matches (outcome.facets). */
+  facets?: boolean;
 };
 
 export type SearchHit = {
@@ -50,6 +60,8 @@ export type SearchOutcome = {
   colour?: PredictedColour | null;
   /** The mode the ranking used (photo searches only). */
   mode?: SearchMode;
+  /** When asked for: filter value counts over the query's best matches (see countFacets). */
+  facets?: FacetCounts;
   tookMs: SearchTimings;
 };
 

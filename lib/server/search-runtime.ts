@@ -74,8 +74,7 @@ export async function searchByImage(
   signal?: AbortSignal,
 ): Promise<SearchOutcome> {
   const filters = resolveFilters(runtime.facets, options.filters);
-  const { k, collapse, region, mode } = options;
-  return runtime.queue.run(() => runtime.service.searchByImage(bytes, { k, filters, collapse, region, mode }), signal);
+  return runtime.queue.run(() => runtime.service.searchByImage(bytes, { ...options, filters }), signal);
 }
 
 /** Reduces an upload to the canonical query image of a share URL, through the queue. */

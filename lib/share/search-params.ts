@@ -5,6 +5,7 @@ import { filterKeys, type FilterKey, type SearchFilters } from "../vector-store/
 import { K_DEFAULT, K_MAX, K_MESSAGE } from "../search/k-bounds";
 import { DEFAULT_SEARCH_MODE, searchModes } from "../colour/colour-fusion";
 import { cropSchema } from "./region-param";
+import { feedbackParamsSchema, pageParamsSchema, toExploreOptions } from "./explore-params";
 
 const MODE_MESSAGE = `mode must be one of ${searchModes.join(", ")}`;
 
@@ -30,7 +31,7 @@ const filterValueSchema = (key: FilterKey) =>
     .optional()
     .describe(`Only return items whose ${key} is exactly this catalog value`);
 
-/** k, region, mode and the filters, as query parameters: shared by POST /api/search and the share URL. */
+/** k, region, mode, the filters, paging and feedback, as query parameters: shared by POST /api/search and the share URL. */
 export const searchParamsSchema = z.object({
   k: kSchema,
   crop: cropSchema,
@@ -39,6 +40,8 @@ export const searchParamsSchema = z.object({
   masterCategory: filterValueSchema("masterCategory"),
   gender: filterValueSchema("gender"),
   baseColour: filterValueSchema("baseColour"),
+  ...pageParamsSchema.shape,
+  ...feedbackParamsSchema.shape,
 });
 export type SearchParams = z.infer<typeof searchParamsSchema>;
 
@@ -67,15 +70,15 @@ export function toParamRecord(raw: RawParams): Record<string, string | string[]>
 }
 
 /**
- * Parses k, crop, mode and the filters from query parameters; throws AppError `bad_request`.
+ * Parses k, crop, mode, the filters, offset, sort and feedback from query parameters; throws AppError `bad_request`.
  * Unknown parameters are ignored unless `schema` is a strict variant.
  */
 export function parseSearchParams(raw: RawParams, schema: z.ZodType<SearchParams> = searchParamsSchema): SearchOptions {
-  const { k, crop, mode, ...rest } = parseOrThrow(schema, toParamRecord(raw));
+  const { k, crop, mode, offset, sort, positive, negative, ...rest } = parseOrThrow(schema, toParamRecord(raw));
   const filters: SearchFilters = {};
   for (const key of filterKeys) {
     const value = rest[key];
     if (value !== undefined) filters[key] = value;
   }
-  return { k, filters, region: crop, mode };
+  return { k, filters, region: crop, mode, ...toExploreOptions({ offset, sort, positive, negative }) };
 }

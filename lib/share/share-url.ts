@@ -2,6 +2,7 @@ import type { SearchOptions } from "../search/types";
 import { filterKeys, type SearchFilters } from "../vector-store/types";
 import { decodeQueryParam, encodeQueryParam } from "./query-param";
 import { DEFAULT_SEARCH_MODE } from "../colour/colour-fusion";
+import { appendExploreParams } from "./explore-params";
 import { toCropParam } from "./region-param";
 import { parseSearchParams, toParamRecord, type RawParams } from "./search-params";
 
@@ -9,7 +10,7 @@ export type SharedSearch = SearchOptions & { query: Uint8Array };
 
 /**
  * The shareable results URL: everything needed to repeat the search lives in it
- * (query image bytes, k, region, mode, filters) in a fixed parameter order, so equal searches
+ * (query image bytes, k, region, mode, filters, sort, offset, feedback) in a fixed parameter order, so equal searches
  * give equal URLs and no server keeps state.
  */
 export function buildShareHref(search: SharedSearch): string {
@@ -19,6 +20,7 @@ export function buildShareHref(search: SharedSearch): string {
   if (crop) params.append("crop", crop);
   if (search.mode && search.mode !== DEFAULT_SEARCH_MODE) params.append("mode", search.mode);
   appendFilters(params, search.filters);
+  appendExploreParams(params, search);
   return `/search?${params.toString()}`;
 }
 

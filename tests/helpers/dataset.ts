@@ -55,11 +55,15 @@ export function datasetPaths(): { dir: string; imagesTar: string; stylesCsv: str
   return { dir, imagesTar: path.join(dir, "images.tar"), stylesCsv: path.join(dir, "styles.csv") };
 }
 
-/** True when the shared data set is there (for `describe.skipIf(!hasDataset())`). */
+/** True when the shared data set, or the generated stand-in scripts/test.sh writes without it, is there (for `describe.skipIf(!hasDataset())`). */
 export function hasDataset(): boolean {
   const { imagesTar, stylesCsv } = datasetPaths();
   return existsSync(imagesTar) && existsSync(stylesCsv);
 }
+
+/** The file that marks the generated stand-in (tests/helpers/synthetic-dataset.ts), so it is written once. */
+export const syntheticMarker = "SYNTHETIC.json";
+
 
 /** Candidates kept in memory per label beyond those needed, in case some rows lack an image. */
 const slack = 10;

@@ -170,7 +170,7 @@ function buildDocument() {
           },
           responses: {
             200: jsonResponse(searchResponseSchema, "Most similar products, best first"),
-            400: errorResponse("Missing or repeated photo, bad k, unknown parameter or filter value"),
+            400: errorResponse("Missing or repeated photo, bad k, offset or sort, unknown parameter or filter value, unknown positive/negative item id"),
             413: errorResponse("Body over MAX_UPLOAD_BYTES, or image over MAX_IMAGE_PIXELS"),
             415: errorResponse("Not an image, or not multipart/form-data"),
             422: errorResponse("Corrupt or truncated image"),
@@ -184,7 +184,7 @@ function buildDocument() {
           parameters: [...toParameters(similarPathSchema, "path"), ...toParameters(similarQuerySchema, "query")],
           responses: {
             200: jsonResponse(searchResponseSchema, "Most similar products, best first"),
-            400: errorResponse("Bad id or k"),
+            400: errorResponse("Bad id, k, offset or sort, unknown parameter, unknown positive/negative item id"),
             404: errorResponse("Unknown id"),
           },
         },

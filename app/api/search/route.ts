@@ -10,8 +10,9 @@ import { searchQuerySchema } from "./schema";
 export const POST = withErrorResponse(async (request: Request) => {
   const params = new URL(request.url).searchParams;
   const options = parseSearchParams(params, searchQuerySchema);
-  // Validated by searchQuerySchema above; parseSearchParams keeps k, crop, mode and the filters.
+  // Validated by searchQuerySchema above; parseSearchParams keeps k, crop, mode, the filters, paging and feedback.
   if (params.get("collapse") === "true") options.collapse = DEFAULT_DUPLICATE_COSINE;
+  if (params.get("facets") === "true") options.facets = true;
   const runtime = await getSearchRuntime();
   const bytes = await readImageUpload(request, runtime.config.MAX_UPLOAD_BYTES);
   const outcome = await searchByImage(runtime, bytes, options, request.signal);

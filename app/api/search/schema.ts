@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { facetsParamSchema } from "@/lib/share/explore-params";
 import { searchParamsSchema } from "@/lib/share/search-params";
 import { IMAGE_FIELD } from "@/lib/server/upload";
 
@@ -9,6 +10,7 @@ export const searchQuerySchema = z.strictObject({
     .enum(["true", "false"], { error: "collapse must be true or false" })
     .optional()
     .describe("Collapse near-identical products (cosine ≥ 0.97 to a better hit): keeps one of each, still k results"),
+  facets: facetsParamSchema,
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 

@@ -1,7 +1,10 @@
 import { z } from "zod";
-import { kSchema } from "@/lib/share/search-params";
+import { facetsParamSchema, feedbackParamsSchema, pageParamsSchema } from "@/lib/share/explore-params";
+import { kSchema, searchParamsSchema } from "@/lib/share/search-params";
 import { itemIdSchema } from "../../../schema";
 
 export const similarPathSchema = z.object({ id: itemIdSchema });
-export const similarQuerySchema = z.strictObject({ k: kSchema });
+const filterParams = searchParamsSchema.pick({ articleType: true, masterCategory: true, gender: true, baseColour: true }).shape;
+
+export const similarQuerySchema = z.strictObject({ k: kSchema, ...filterParams, ...pageParamsSchema.shape, ...feedbackParamsSchema.shape, facets: facetsParamSchema });
 export type SimilarQuery = z.infer<typeof similarQuerySchema>;
