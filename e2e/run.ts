@@ -11,6 +11,7 @@ const server = await startServer();
 let failed = 1;
 try {
   await import("./search.e2e");
+  await import("./docs.e2e");
   await import("./http-edges.e2e");
   const browser = await launchBrowser();
   try {

@@ -12,7 +12,7 @@ export function Pagination({ basePath, page, pageCount }: { basePath: string; pa
           ← Previous
         </Link>
       ) : (
-        <span className="px-3 py-1.5 text-neutral-400">← Previous</span>
+        <span className="px-3 py-1.5 text-neutral-500">← Previous</span>
       )}
       <span aria-current="page">
         Page {page} of {pageCount}
@@ -22,7 +22,7 @@ export function Pagination({ basePath, page, pageCount }: { basePath: string; pa
           Next →
         </Link>
       ) : (
-        <span className="px-3 py-1.5 text-neutral-400">Next →</span>
+        <span className="px-3 py-1.5 text-neutral-500">Next →</span>
       )}
     </nav>
   );
