@@ -59,8 +59,11 @@ describe("crop box maths", () => {
 
   it("rounds to 3 decimals without crossing the image's edge, and the API accepts the result", () => {
     expect(roundBox({ x: 0.12345, y: 0.5, w: 0.33333, h: 0.25 })).toEqual({ x: 0.123, y: 0.5, w: 0.333, h: 0.25 });
-    // 0.4996 + 0.5004 = 1, but each rounds up: the width gives way.
-    expect(roundBox({ x: 0.4996, y: 0.0004, w: 0.5004, h: 0.9996 })).toEqual({ x: 0.5, y: 0, w: 0.5, h: 1 });
+    // A box pushed against the right and bottom edges: x and w (y and h) would each round up to 1.001 in all.
+    const atEdge = moveBox({ x: 0.1, y: 0.1, w: 0.3335, h: 0.2225 }, 1, 1);
+    expect(roundBox(atEdge)).toEqual({ x: 0.667, y: 0.778, w: 0.333, h: 0.222 });
+    expect(toUserCropParam(atEdge)).toBe("0.667,0.778,0.333,0.222");
+    expect(parseCropBox(toUserCropParam(atEdge))).toBeDefined();
     const dragged = resizeBox(moveBox(box, 0.123456, 0.0987), "se", 0.3, 0.3);
     const text = toUserCropParam(dragged);
     expect(text).toMatch(/^(?:[01](?:\.\d{1,3})?|\.\d{1,3}|0\.\d{1,3})(?:,(?:[01](?:\.\d{1,3})?|0\.\d{1,3})){3}$/);
