@@ -4,6 +4,7 @@ import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
 import { evaluateCatalog, formatVariantSummary, writeEvalReports } from "../lib/pipeline/evaluate-catalog";
 import { renderFeedbackMarkdown } from "../lib/pipeline/evaluate-feedback";
+import { evaluateMatchQuality } from "../lib/pipeline/evaluate-quality";
 import { evaluateScenes } from "../lib/pipeline/evaluate-scenes";
 import { writeFileAtomic } from "../lib/fs/atomic";
 
@@ -19,6 +20,8 @@ const optionsSchema = z.object({
   /** Scene pool: eval (the report) or dev (choices on val; see docs/scenes.md). */
   scenePool: z.enum(["eval", "dev"]).default("eval"),
   sceneSeed: z.coerce.number().int().default(13),
+  /** Non-product images of the match-quality protocol (seeded per split: choices on val, the report on test). */
+  nonProducts: z.coerce.number().int().min(0).max(5000).default(200),
 });
 
 await runCli(async () => {
@@ -44,7 +47,8 @@ await runCli(async () => {
     options.scenes > 0
       ? await evaluateScenes(config, { split: options.split, pool: options.scenePool, count: options.scenes, k: options.k, seed: options.sceneSeed, progress: process.stderr, studio: true })
       : undefined;
-  const sections = [served, scene].filter((section) => section !== undefined);
+  const quality = await evaluateMatchQuality(config, { split: options.split, nonProducts: options.nonProducts, seed: options.split === "test" ? 0x7e57 : 0x0a1, progress: process.stderr });
+  const sections = [served, scene, quality.section].filter((section) => section !== undefined);
   const result = sections.length > 0 ? { ...studio, sections } : studio;
   await writeEvalReports(options.out, result);
   for (const protocol of [studio, ...sections]) {
@@ -54,5 +58,7 @@ await runCli(async () => {
   await writeFileAtomic(path.join(options.out, "feedback.md"), renderFeedbackMarkdown(studio.feedback));
   const { weights, overall } = studio.feedback.served;
   console.log(`Feedback round (a=${weights.positive}, b=${weights.negative}): P@10 ${overall.before.toFixed(4)} → ${overall.after.toFixed(4)} (judged excluded; unchanged query ${overall.unchanged.toFixed(4)})`);
+  const q = quality.measures;
+  console.log(`Match quality: ECE ${q.ece.toFixed(4)}; Good-or-better for ${(q.goodShare * 100).toFixed(1)}% of ${options.split} queries; no close match for ${(q.noMatchShare * 100).toFixed(1)}% of non-product images`);
   console.log(`eval: wrote ${options.out}/eval.{json,md,svg} and feedback.md`);
 });

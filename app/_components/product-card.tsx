@@ -1,11 +1,12 @@
 import Link from "next/link";
 import type { CatalogItem } from "@/lib/catalog/types";
 import { toImageUrl } from "@/app/api/schema";
+import { MatchBadge, type MatchInfo } from "./match-badge";
 
 export type ProductSummary = Pick<CatalogItem, "id" | "productDisplayName" | "articleType" | "baseColour">;
 
-/** One product tile: photo, name, category and colour, with the similarity when it is a search hit. */
-export function ProductCard({ product, score }: { product: ProductSummary; score?: number }) {
+/** One product tile: photo, name, category and colour, with the match quality (or the similarity) when it is a search hit. */
+export function ProductCard({ product, score, match }: { product: ProductSummary; score?: number; match?: MatchInfo }) {
   return (
     <Link
       href={`/items/${encodeURIComponent(product.id)}`}
@@ -24,7 +25,8 @@ export function ProductCard({ product, score }: { product: ProductSummary; score
         />
       </div>
       <div className="mt-2 flex flex-1 flex-col gap-1 text-sm">
-        {score !== undefined && (
+        {match && <MatchBadge match={match} />}
+        {!match && score !== undefined && (
           <span className="self-start rounded bg-blue-50 px-1.5 py-0.5 text-xs font-medium text-blue-800">
             {formatScore(score)} match
           </span>

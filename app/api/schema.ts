@@ -3,6 +3,7 @@ import { catalogItemSchema } from "@/lib/catalog/types";
 import { errorCodes } from "@/lib/errors";
 import { searchModes } from "@/lib/colour/colour-fusion";
 import { EXPLORE_MAX } from "@/lib/search/explore";
+import { qualityBands } from "@/lib/search/match-quality";
 import type { SearchHit, SearchOutcome } from "@/lib/search/types";
 import { filterKeys, type FilterKey } from "@/lib/vector-store/types";
 
@@ -24,6 +25,8 @@ export const resultSchema = z
   .object({
     id: z.string(),
     score: z.number().describe("Cosine similarity in [-1, 1]"),
+    quality: z.number().min(0).max(1).describe("Match quality: the probability (calibrated on the validation split) that this result is the query's type"),
+    band: z.enum(qualityBands).describe("excellent: quality ≥ 0.9; good: ≥ 0.5; weak: below"),
     articleType: z.string(),
     masterCategory: z.string(),
     gender: z.string(),
@@ -64,7 +67,9 @@ export const facetCountsSchema = z
 
 export const searchResponseSchema = z
   .object({
-    results: z.array(resultSchema),
+    results: z.array(resultSchema).describe("Best match quality first"),
+    noCloseMatch: z.boolean().describe("True when no result reaches the Good band (before minQuality)"),
+    qualityCalibrated: z.boolean().describe("False when the served model has no calibration: quality is then the clamped ranking score"),
     predicted: z
       .array(predictedSchema)
       .nullable()
@@ -143,10 +148,12 @@ export function toImageUrl(id: string): string {
 }
 
 /** Converts the engine's hit to the public result shape. */
-export function toSearchResult({ item, score }: SearchHit): SearchResult {
+export function toSearchResult({ item, score, quality, band }: SearchHit): SearchResult {
   return {
     id: item.id,
     score,
+    quality,
+    band,
     articleType: item.articleType,
     masterCategory: item.masterCategory,
     gender: item.gender,
@@ -161,6 +168,8 @@ export function toSearchResponse(outcome: SearchOutcome): SearchResponse {
   const { region, colour, mode, facets } = outcome;
   return {
     results: outcome.hits.map(toSearchResult),
+    noCloseMatch: outcome.noCloseMatch,
+    qualityCalibrated: outcome.qualityCalibrated,
     predicted: outcome.predicted,
     ...(region ? { region, colour: colour ?? null, mode } : {}),
     ...(facets ? { facets } : {}),

@@ -45,6 +45,8 @@ export type IngestReport = {
     cmyk: Tally;
     alpha: Tally;
     extensionMismatch: Tally;
+    /** Photos that show nothing (kept in the catalog, kept out of search results); optional in reports written before. */
+    blank?: Tally;
     sizes: { dominant: string | null; counts: Record<string, number>; other: Tally };
     /** Byte-identical images under different ids: examples are `{ id: sha256, detail: ids }`. */
     duplicates: { groups: number; redundantImages: number; crossLabelGroups: number; examples: ReportExample[] };
@@ -167,6 +169,7 @@ export function formatIngestReport(report: IngestReport): string {
   lines.push(tallyLine("CMYK (kept)", images.cmyk));
   lines.push(tallyLine("with alpha (kept)", images.alpha));
   lines.push(tallyLine("extension does not match content (kept)", images.extensionMismatch));
+  if (images.blank) lines.push(tallyLine("blank photos (kept, never a search result)", images.blank));
   const otherSizes = Object.entries(images.sizes.counts)
     .filter(([size]) => size !== images.sizes.dominant)
     .sort((a, b) => b[1] - a[1])

@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors";
 import { acceptImage, type AcceptedImage } from "../image/accept";
+import { checkBlankPhoto } from "../image/blank-photo";
 import { parseStylesCsv, toCatalogFields, type CsvRow } from "./csv";
 import { readImageEntries, type ImageEntry, type ImageSourceIssue } from "./image-source";
 import {
@@ -65,6 +66,7 @@ type Decoded = {
   cmyk: boolean;
   alpha: boolean;
   extensionMismatch: boolean;
+  blank: boolean;
 };
 
 const progressEvery = 250;
@@ -121,6 +123,7 @@ export async function ingestCatalog(options: IngestOptions): Promise<IngestResul
       cmyk: toTally(pick(decoded, (d) => d.cmyk)),
       alpha: toTally(pick(decoded, (d) => d.alpha)),
       extensionMismatch: toTally(pick(decoded, (d) => d.extensionMismatch, (d) => `stored as ${d.imageExt}`)),
+      blank: toTally(pick(decoded, (d) => d.blank, (d) => `sha256 ${d.imageHash.slice(0, 12)}`)),
       sizes: summariseSizes(built.items),
       duplicates: summariseDuplicates(built.items),
       filesStored: scan.filesStored,
@@ -245,6 +248,7 @@ function buildItems(rows: CsvRow[], decoded: Map<string, Decoded>, opts: ParsedO
     height: image.height,
     label,
     split: split.assignments.get(row.id) ?? "excluded",
+    ...(image.blank ? { blank: true as const } : {}),
   }));
   items.sort((a, b) => compareIds(a.id, b.id));
   const byCount = (a: LabelCount, b: LabelCount) => b.count - a.count || (a.label < b.label ? -1 : 1);
@@ -278,6 +282,7 @@ async function inspectImage(entry: ImageEntry, maxPixels: number): Promise<Decod
     cmyk: image.space === "cmyk",
     alpha: image.hasAlpha,
     extensionMismatch: (named === "jpeg" ? "jpg" : named) !== ext,
+    blank: (await checkBlankPhoto(entry.bytes, { maxPixels })).blank,
   };
 }
 

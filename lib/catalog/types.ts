@@ -40,6 +40,8 @@ export const catalogItemSchema = z.object({
   /** The label used for the split and the metrics (articleType by default). */
   label: z.string(),
   split: z.enum(splitNames),
+  /** The photo shows nothing (lib/image/blank-photo.ts): stored and listed, never a search result. */
+  blank: z.literal(true).optional(),
 });
 export type CatalogItem = z.infer<typeof catalogItemSchema>;
 

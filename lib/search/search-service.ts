@@ -16,6 +16,9 @@ import { embedCatalogPhoto, embedImageQuery } from "./image-query";
 import { checkPage, countFacets, countNeeded, EXPLORE_MAX, selectPage } from "./explore";
 import { hasFeedback, loadFeedbackVectors, refineQueryVector, type Feedback } from "./feedback";
 import { checkK } from "./k-bounds";
+import type { QualityScale } from "./match-quality";
+import { loadQualityScale } from "./quality-file";
+import { rateHits, sortByQuality } from "./rate-hits";
 import type { HealthReport, SearchOptions, SearchOutcome, SearchService } from "./types";
 
 /** How often the item list of a store without refresh() (shared by instances) is re-read. */
@@ -25,6 +28,8 @@ const RELIST_MS = 10_000;
 class EngineSearchService implements SearchService {
   private listed: CatalogItem[] = [];
   private byId = new Map<string, CatalogItem>();
+  /** Items whose photo shows nothing (flagged at ingest): never a result. */
+  private blankIds: string[] = [];
   private stale = true;
   private listedAt = 0;
   private relisting = false;
@@ -35,6 +40,7 @@ class EngineSearchService implements SearchService {
     private readonly embedder: Embedder,
     private readonly store: VectorStore,
     private readonly ranker: CategoryRanker,
+    private readonly quality: QualityScale,
   ) {}
 
   get items(): readonly CatalogItem[] {
@@ -73,6 +79,7 @@ class EngineSearchService implements SearchService {
     if (items === this.listed) return;
     this.listed = items;
     this.byId = new Map(items.map((item) => [item.id, item]));
+    this.blankIds = items.filter((item) => item.blank).map((item) => item.id);
   }
 
   getItem(id: string): CatalogItem | undefined {
@@ -147,8 +154,11 @@ class EngineSearchService implements SearchService {
     const facets = options.facets ? await this.countFacetsNear(vector, { labelBoost, excludeIds }, options.filters) : undefined;
     const t2 = performance.now();
     const predicted = keepConsistentPredictions(this.ranker.predict(distribution), hits, (hit) => hit.item.label);
+    const rated = rateHits(hits, this.quality, labelBoost, options.minQuality);
     return {
-      hits: selectPage(hits, options.k, offset, sort),
+      hits: sortByQuality(selectPage(rated.hits, options.k, offset, sort), sort),
+      noCloseMatch: rated.noCloseMatch,
+      qualityCalibrated: this.quality.calibrated,
       predicted,
       ...(facets ? { facets } : {}),
       region: query.region,
@@ -171,8 +181,11 @@ class EngineSearchService implements SearchService {
     const hits = await this.searchStore(vector, { ...near, k: countNeeded(options.k, offset, sort), filters: options.filters }, options.collapse);
     const facets = options.facets ? await this.countFacetsNear(vector, near, options.filters) : undefined;
     const t1 = performance.now();
+    const rated = rateHits(hits, this.quality, near.labelBoost, options.minQuality);
     return {
-      hits: selectPage(hits, options.k, offset, sort),
+      hits: sortByQuality(selectPage(rated.hits, options.k, offset, sort), sort),
+      noCloseMatch: rated.noCloseMatch,
+      qualityCalibrated: this.quality.calibrated,
       predicted: null,
       ...(facets ? { facets } : {}),
       tookMs: { decode: 0, region: 0, embed: 0, search: t1 - t0, total: t1 - t0 },
@@ -193,7 +206,8 @@ class EngineSearchService implements SearchService {
   }
 
   /** Store search, optionally collapsing near-identical products (over-fetches, then keeps k). */
-  private async searchStore(vector: Float32Array, query: StoreQuery, collapse: number | undefined): Promise<StoreHit[]> {
+  private async searchStore(vector: Float32Array, asked: StoreQuery, collapse: number | undefined): Promise<StoreHit[]> {
+    const query = this.blankIds.length === 0 ? asked : { ...asked, excludeIds: [...(asked.excludeIds ?? []), ...this.blankIds] };
     if (collapse === undefined) return this.store.search(vector, query);
     return searchCollapsed((k) => this.store.search(vector, { ...query, k }), query.k, collapse, (hitId) => this.store.get(hitId));
   }
@@ -234,11 +248,12 @@ function needsEmbedded(): AppError {
 export async function createSearchService(config: Config, modelName = config.MODEL_NAME): Promise<SearchService> {
   const model = await resolveServedModel(config.MODELS_DIR, modelName || undefined);
   // Side by side: the ONNX session loads while the catalog and its index are read (cold start).
-  const [store, embedder] = await Promise.all([
+  const [store, embedder, quality] = await Promise.all([
     createVectorStore(config, { id: model.id, dim: indexDimOf(model) }),
     Embedder.create(config.MODELS_DIR, model, { threads: config.ORT_THREADS }),
+    loadQualityScale(config.MODELS_DIR, model),
   ]);
-  const service = new EngineSearchService(config, model, embedder, store, new CategoryRanker(model));
+  const service = new EngineSearchService(config, model, embedder, store, new CategoryRanker(model), quality);
   await service.refresh();
   return service;
 }

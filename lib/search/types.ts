@@ -3,6 +3,7 @@ import type { SearchMode } from "../colour/colour-fusion";
 import type { PredictedColour } from "../colour/colour-names";
 import type { QueryRegion, RegionRequest } from "../region/query-region";
 import type { ModelManifest } from "../model/manifest";
+import type { QualityBand } from "./match-quality";
 import type { FacetCounts, SortOrder } from "./explore";
 import type { Feedback } from "./feedback";
 import type {
@@ -30,12 +31,19 @@ export type SearchOptions = {
   sort?: SortOrder;
   /** Also count the filter values over the EXPLORE_MAX best matches (outcome.facets). */
   facets?: boolean;
+  /** Leave out results whose match quality is below this (0..1; default 0: keep all). */
+  minQuality?: number;
 };
 
 export type SearchHit = {
   item: CatalogItem;
   /** Cosine similarity in [-1, 1]. */
   score: number;
+  /** What the results were ranked by: the cosine plus the category boost (engine-internal; the API shows score and quality). */
+  rankingScore: number;
+  /** Match quality: P(same type as the query), calibrated on validation (lib/search/match-quality.ts). */
+  quality: number;
+  band: QualityBand;
 };
 
 /** The model's guess of the query's label (articleType), best first. */
@@ -51,7 +59,12 @@ export type SearchTimings = {
 };
 
 export type SearchOutcome = {
+  /** Best match quality first. */
   hits: SearchHit[];
+  /** No result reaches the Good band (judged before minQuality). */
+  noCloseMatch: boolean;
+  /** False when the served model has no match-quality calibration (quality is then the clamped ranking score). */
+  qualityCalibrated: boolean;
   /** Null when the served model has no classifier; labels the results do not bear out are left out. */
   predicted: PredictedLabel[] | null;
   /** The part of the query photo searched with (photo searches only). */

@@ -2,6 +2,7 @@ import { DEFAULT_DUPLICATE_COSINE } from "@/lib/search/collapse";
 import { withErrorResponse } from "@/lib/server/error-response";
 import { getSearchRuntime, searchByImage } from "@/lib/server/search-runtime";
 import { readImageUpload } from "@/lib/server/upload";
+import { parseMinQuality } from "@/lib/share/quality-param";
 import { parseSearchParams } from "@/lib/share/search-params";
 import { toSearchResponse } from "../schema";
 import { searchQuerySchema } from "./schema";
@@ -13,6 +14,7 @@ export const POST = withErrorResponse(async (request: Request) => {
   // Validated by searchQuerySchema above; parseSearchParams keeps k, crop, mode, the filters, paging and feedback.
   if (params.get("collapse") === "true") options.collapse = DEFAULT_DUPLICATE_COSINE;
   if (params.get("facets") === "true") options.facets = true;
+  options.minQuality = parseMinQuality(params);
   const runtime = await getSearchRuntime();
   const bytes = await readImageUpload(request, runtime.config.MAX_UPLOAD_BYTES);
   const outcome = await searchByImage(runtime, bytes, options, request.signal);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { facetsParamSchema } from "@/lib/share/explore-params";
+import { minQualitySchema } from "@/lib/share/quality-param";
 import { searchParamsSchema } from "@/lib/share/search-params";
 import { IMAGE_FIELD } from "@/lib/server/upload";
 
@@ -11,6 +12,7 @@ export const searchQuerySchema = z.strictObject({
     .optional()
     .describe("Collapse near-identical products (cosine ≥ 0.97 to a better hit): keeps one of each, still k results"),
   facets: facetsParamSchema,
+  minQuality: minQualitySchema,
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 

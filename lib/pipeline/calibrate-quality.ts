@@ -1,0 +1,81 @@
+import type { Config } from "../config";
+import { createProgress, type ProgressSink } from "../progress";
+import { fitIsotonic, type QualityCalibration, type ScoredOutcome } from "../search/match-quality";
+import { writeQualityCalibration } from "../search/quality-file";
+import { createSearchService } from "../search/search-service";
+import { createNonProductImages } from "./non-product-images";
+import { collectQualityOutcomes } from "./quality-outcomes";
+
+/** Results per query the curve is fitted on (the first page the site shows). */
+export const CALIBRATION_K = 10;
+
+/** Seed of the non-product images the curve is fitted on (the eval's are others: lib/pipeline/evaluate-quality.ts). */
+export const CALIBRATION_NON_PRODUCT_SEED = 0x0ca1;
+
+export type CalibrateOptions = {
+  /** Non-product images searched as known misses (0: fit on catalog queries only). */
+  nonProducts: number;
+  /**
+   * Share of searches assumed to show no catalog product: the non-product images are
+   * weighted to this share of all queries (a stated prior, not a measurement).
+   */
+  noProductShare: number;
+  progress?: ProgressSink;
+};
+
+/**
+ * `npm run calibrate`: fits the served model's match quality on the validation split by
+ * isotonic regression of "same label" on the served ranking score of each val query's
+ * first CALIBRATION_K results, plus the results of seeded non-product images through the
+ * served search path (never relevant), weighted to `noProductShare` of the queries; writes
+ * it beside the model's manifest, where the service reads it at start-up.
+ */
+export async function calibrateMatchQuality(
+  config: Config,
+  options: CalibrateOptions,
+): Promise<{ calibration: QualityCalibration; modelName: string; queries: number; nonProducts: number }> {
+  const { model, outcomes } = await collectQualityOutcomes({
+    modelsDir: config.MODELS_DIR,
+    cacheDir: config.CACHE_DIR,
+    catalogDir: config.CATALOG_DIR,
+    maxPixels: config.MAX_IMAGE_PIXELS,
+    progress: options.progress,
+    split: "val",
+    k: CALIBRATION_K,
+  });
+  const pairs: ScoredOutcome[] = outcomes.flatMap((o) => o.results);
+  const misses = await searchNonProducts(config, model.name, options);
+  if (misses.length > 0) {
+    const weight = (options.noProductShare / (1 - options.noProductShare)) * (outcomes.length / misses.length);
+    for (const scores of misses) for (const x of scores) pairs.push({ x, relevant: false, weight });
+  }
+  const calibration: QualityCalibration = {
+    version: 1,
+    modelId: model.id,
+    target: `same ${model.classifier?.labelColumn ?? "articleType"} as the query`,
+    fittedOn:
+      `val split: ${outcomes.length} queries × first ${CALIBRATION_K} results, served ranking score (cosine + category boost)` +
+      (misses.length > 0 ? `; ${misses.length} non-product images (seed ${CALIBRATION_NON_PRODUCT_SEED}) as misses, weighted to ${options.noProductShare} of queries` : ""),
+    pairs: pairs.length,
+    knots: fitIsotonic(pairs),
+    createdAt: new Date().toISOString(),
+  };
+  await writeQualityCalibration(config.MODELS_DIR, model.name, calibration);
+  return { calibration, modelName: model.name, queries: outcomes.length, nonProducts: misses.length };
+}
+
+/** The ranking scores of each non-product image's first results through the served search. */
+async function searchNonProducts(config: Config, modelName: string, options: CalibrateOptions): Promise<number[][]> {
+  if (options.nonProducts === 0) return [];
+  const images = await createNonProductImages(options.nonProducts, CALIBRATION_NON_PRODUCT_SEED);
+  const service = await createSearchService(config, modelName);
+  const progress = createProgress({ label: "non-product searches", total: images.length, unit: "query", sink: options.progress });
+  const scores: number[][] = [];
+  for (const image of images) {
+    const outcome = await service.searchByImage(image.bytes, { k: CALIBRATION_K });
+    scores.push(outcome.hits.map((hit) => hit.rankingScore));
+    progress?.advance();
+  }
+  progress?.finish();
+  return scores;
+}
