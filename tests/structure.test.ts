@@ -16,7 +16,7 @@ const rootWebFiles = ["instrumentation.ts", "proxy.ts", "middleware.ts"];
  * a row above. Every folder of lib/ must be listed: a new one gets its row here.
  */
 const layers: readonly (readonly string[])[] = [
-  ["lib/errors", "lib/fs", "lib/random", "lib/matrix", "lib/net", "lib/progress"],
+  ["lib/errors", "lib/fs", "lib/random", "lib/matrix", "lib/net", "lib/progress", "lib/plural"],
   ["lib/onnx", "lib/image", "lib/colour", "lib/scene", "lib/catalog"],
   ["lib/config", "lib/index", "lib/metrics", "lib/train"],
   ["lib/model"],

@@ -1,12 +1,19 @@
+import type { ReactNode } from "react";
+import { IdenticalPhotos } from "./identical-photos";
+import type { MatchInfo } from "./match-badge";
 import { ProductCard, type ProductSummary } from "./product-card";
 
-/** A responsive grid of products, in the given order (best first for search results). */
-export function ProductGrid({ products, label }: { products: { product: ProductSummary; score?: number }[]; label: string }) {
+type GridEntry = { product: ProductSummary; score?: number; match?: MatchInfo; copies?: ProductSummary[] };
+
+/** A responsive grid of products, in the given order (best first for search results), with optional actions under each. */
+export function ProductGrid({ products, label, actions }: { products: GridEntry[]; label: string; actions?: (product: ProductSummary) => ReactNode }) {
   return (
     <ol aria-label={label} className="grid grid-cols-2 gap-3 sm:grid-cols-3 md:grid-cols-4 lg:grid-cols-5" data-testid="product-grid">
-      {products.map(({ product, score }) => (
+      {products.map(({ product, score, match, copies }) => (
         <li key={product.id} data-item-id={product.id}>
-          <ProductCard product={product} score={score} />
+          <ProductCard product={product} score={score} match={match} />
+          {copies && copies.length > 0 && <IdenticalPhotos copies={copies} />}
+          {actions?.(product)}
         </li>
       ))}
     </ol>

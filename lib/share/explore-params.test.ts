@@ -36,3 +36,15 @@ describe("paging and feedback parameters", () => {
     }
   });
 });
+
+describe("item page URL", async () => {
+  const { buildItemHref, parseItemParams } = await import("./item-url");
+
+  it("round-trips filters, paging and feedback, and stays bare without them", () => {
+    const browse = { filters: { gender: "Men" }, offset: 10, sort: "name" as const, feedback: { positive: ["7"], negative: [] } };
+    const href = buildItemHref("15970", browse);
+    expect(href).toBe("/items/15970?gender=Men&sort=name&offset=10&positive=7");
+    expect(parseItemParams(new URL(href, "http://x").searchParams)).toEqual(browse);
+    expect(buildItemHref("15970", { filters: {} })).toBe("/items/15970");
+  });
+});

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
+import { formatCount } from "@/lib/plural";
 import { getPageRuntime } from "@/lib/server/page-runtime";
 import { ErrorPanel } from "../../_components/error-panel";
 import { Pagination } from "../../_components/pagination";
@@ -42,7 +43,7 @@ export default async function CategoryPage({ params, searchParams }: Props) {
           / <span aria-current="page">{articleType}</span>
         </nav>
         <h1 className="mt-1 text-2xl font-semibold tracking-tight">{articleType}</h1>
-        <p className="text-neutral-600">{items.length} products</p>
+        <p className="text-neutral-600">{formatCount(items.length, "product")}</p>
       </div>
       <section aria-labelledby="category-search-heading" className="rounded-lg border border-neutral-200 bg-white p-4">
         <h2 id="category-search-heading" className="mb-3 font-semibold">
