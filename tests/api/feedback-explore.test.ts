@@ -32,6 +32,18 @@ describe("GET /api/items/{id}/similar: feedback", () => {
     expect(count(refined)).toBeGreaterThan(count(plain));
   });
 
+  it("leaves a disliked item out even where the update alone would keep it (a filter returning every item of a type)", async () => {
+    const counts = new Map<string, number>();
+    for (const { articleType } of service.items) counts.set(articleType, (counts.get(articleType) ?? 0) + 1);
+    const type = [...counts].find(([value, count]) => value !== item.articleType && count >= 3 && count <= 100)![0];
+    const query = `k=100&articleType=${encodeURIComponent(type)}`;
+    const all = ids((await (await similarTo(query)).json()) as Body);
+    expect(all).toHaveLength(counts.get(type)!);
+    const disliked = all.at(-1)!;
+    const refined = ids((await (await similarTo(`${query}&negative=${disliked}`)).json()) as Body);
+    expect(refined.sort()).toEqual(all.filter((id) => id !== disliked).sort());
+  });
+
   it("400 naming unknown ids, an id marked both ways, and too many ids", async () => {
     const unknown = await similarTo(`positive=no-such-1&negative=${item.id},no-such-2`);
     expect(unknown.status).toBe(400);
