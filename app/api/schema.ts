@@ -26,7 +26,7 @@ export const resultSchema = z
     id: z.string(),
     score: z.number().describe("Cosine similarity in [-1, 1]"),
     quality: z.number().min(0).max(1).describe("Match quality: the probability (calibrated on the validation split) that this result is the query's type"),
-    band: z.enum(qualityBands).describe("excellent: quality ≥ 0.9; good: ≥ 0.5; weak: below"),
+    band: z.enum(qualityBands).describe("excellent: quality ≥ 0.9; good: ≥ 0.6; weak: below"),
     articleType: z.string(),
     masterCategory: z.string(),
     gender: z.string(),

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { groupIdenticalPhotos } from "@/lib/search/group-identical";
+import { K_MAX } from "@/lib/search/k-bounds";
 import { resolveFilters } from "@/lib/server/catalog-facets";
 import { attempt, getPageRuntime } from "@/lib/server/page-runtime";
 import { searchByImage } from "@/lib/server/search-runtime";
@@ -11,6 +13,7 @@ import { buildShareHref, parseShareParams } from "@/lib/share/share-url";
 import { ErrorPanel } from "../_components/error-panel";
 import { FilterFields } from "../_components/filter-fields";
 import { ModeSwitch } from "../_components/mode-switch";
+import { NoMatchPanel } from "../_components/no-match-panel";
 import { ProductGrid } from "../_components/product-grid";
 import { QuerySummary } from "../_components/query-summary";
 
@@ -41,12 +44,15 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
   if (canonical !== `/search?${toQueryString(raw)}`) redirect(canonical);
 
   const { query, k, filters, region, mode = "balanced" } = shared.value;
-  const outcome = await attempt(() => searchByImage(runtime.value, query, { k, filters, region, mode }));
+  // Three times k, so that k distinct photos remain once identical photos are folded together.
+  const outcome = await attempt(() => searchByImage(runtime.value, query, { k: Math.min(k * 3, K_MAX), filters, region, mode }));
+  const groups = outcome.ok ? groupIdenticalPhotos(outcome.value.hits, k) : [];
+  const filtered = Object.values(filters ?? {}).some((value) => value !== undefined);
   const crop = toCropParam(region);
   const src = `data:${queryImageType(query)};base64,${Buffer.from(query).toString("base64")}`;
   return (
     <div className="grid gap-8 lg:grid-cols-[16rem_1fr]">
-      <aside className="flex flex-col gap-4">
+      <aside id="query" className="flex flex-col gap-4">
         <QuerySummary
           src={src}
           predicted={outcome.ok ? outcome.value.predicted : null}
@@ -74,7 +80,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
           </h1>
           {outcome.ok && (
             <p className="text-sm text-neutral-600" role="status">
-              {outcome.value.hits.length} results in {Math.round(outcome.value.tookMs.total)} ms
+              {groups.length} results in {Math.round(outcome.value.tookMs.total)} ms
             </p>
           )}
         </div>
@@ -84,10 +90,16 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
               Try another photo
             </Link>
           </ErrorPanel>
-        ) : outcome.value.hits.length === 0 ? (
+        ) : groups.length === 0 ? (
           <p className="rounded-lg border border-neutral-200 bg-white p-6 text-neutral-600">No products match these filters.</p>
         ) : (
-          <ProductGrid label="Results, most similar first" products={outcome.value.hits.map(({ item, score }) => ({ product: item, score }))} />
+          <>
+            {outcome.value.noCloseMatch && <NoMatchPanel allCategoriesHref={filtered ? buildShareHref({ ...shared.value, filters: {} }) : undefined} />}
+            <ProductGrid
+              label="Results, best match first"
+              products={groups.map(({ hit, copies }) => ({ product: hit.item, match: hit, copies: copies.map((copy) => copy.item) }))}
+            />
+          </>
         )}
       </section>
     </div>

@@ -23,6 +23,10 @@ describe("computeCalibrationError (10 bins)", () => {
     expect(computeCalibrationError(forecasts)).toBeCloseTo(0, 12);
   });
 
+  it("counts a forecast of exactly 1 (last bin)", () => {
+    expect(computeCalibrationError([{ p: 1, relevant: false }])).toBe(1);
+  });
+
   it("is 0 for no forecasts", () => {
     expect(computeCalibrationError([])).toBe(0);
   });

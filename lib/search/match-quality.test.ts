@@ -43,8 +43,8 @@ describe("applyIsotonic", () => {
 });
 
 describe("bands", () => {
-  it("Excellent from 0.9, Good from 0.5, Weak below", () => {
-    expect([0.95, 0.9, 0.899, 0.5, 0.499, 0].map(bandOf)).toEqual(["excellent", "excellent", "good", "good", "weak", "weak"]);
+  it("Excellent from 0.9, Good from 0.6, Weak below", () => {
+    expect([0.95, 0.9, 0.899, 0.6, 0.599, 0].map(bandOf)).toEqual(["excellent", "excellent", "good", "good", "weak", "weak"]);
   });
 });
 

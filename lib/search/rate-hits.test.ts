@@ -34,8 +34,8 @@ describe("rateHits", () => {
   });
 
   it("says no close match when nothing reaches Good", () => {
-    expect(rateHits([{ item: item("c", "Watches"), score: 0.74 }], scale, undefined).noCloseMatch).toBe(true);
-    expect(rateHits([{ item: item("c", "Watches"), score: 0.75 }], scale, undefined).noCloseMatch).toBe(false);
+    expect(rateHits([{ item: item("c", "Watches"), score: 0.79 }], scale, undefined).noCloseMatch).toBe(true);
+    expect(rateHits([{ item: item("c", "Watches"), score: 0.8 }], scale, undefined).noCloseMatch).toBe(false);
   });
 });
 

@@ -9,7 +9,7 @@ export const minQualitySchema = z
   .regex(/^(0(\.[0-9]{1,6})?|1(\.0{1,6})?|\.[0-9]{1,6})$/, { error: MIN_QUALITY_MESSAGE })
   .transform(Number)
   .optional()
-  .describe("Leave out results whose match quality (calibrated P(same type), 0..1) is below this; Good starts at 0.5, Excellent at 0.9");
+  .describe("Leave out results whose match quality (calibrated P(same type), 0..1) is below this; Good starts at 0.6, Excellent at 0.9");
 
 /** The minQuality query parameter (absent: undefined); throws AppError `bad_request` with MIN_QUALITY_MESSAGE. */
 export function parseMinQuality(params: URLSearchParams): number | undefined {
