@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { EXPLORE_MAX } from "@/lib/search/explore";
 import { groupIdenticalPhotos } from "@/lib/search/group-identical";
 import { K_MAX } from "@/lib/search/k-bounds";
 import { resolveFilters } from "@/lib/server/catalog-facets";
@@ -11,11 +12,13 @@ import { encodeQueryParam, queryImageType } from "@/lib/share/query-param";
 import { toCropParam } from "@/lib/share/region-param";
 import { buildShareHref, parseShareParams } from "@/lib/share/share-url";
 import { ErrorPanel } from "../_components/error-panel";
+import { FeedbackLinks } from "../_components/feedback-links";
 import { FilterFields } from "../_components/filter-fields";
 import { ModeSwitch } from "../_components/mode-switch";
 import { NoMatchPanel } from "../_components/no-match-panel";
 import { ProductGrid } from "../_components/product-grid";
 import { QuerySummary } from "../_components/query-summary";
+import { ResultTools, ShowMore } from "../_components/result-tools";
 
 export const metadata: Metadata = { title: "Results" };
 
@@ -43,10 +46,15 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
   const canonical = buildShareHref(shared.value);
   if (canonical !== `/search?${toQueryString(raw)}`) redirect(canonical);
 
-  const { query, k, filters, region, mode = "balanced" } = shared.value;
+  const { query, k, filters, region, mode = "balanced", offset = 0, sort = "match", feedback = { positive: [], negative: [] } } = shared.value;
   // Three times k, so that k distinct photos remain once identical photos are folded together.
-  const outcome = await attempt(() => searchByImage(runtime.value, query, { k: Math.min(k * 3, K_MAX), filters, region, mode }));
+  const fetched = Math.min(k * 3, K_MAX);
+  const outcome = await attempt(() => searchByImage(runtime.value, query, { k: fetched, filters, region, mode, offset, sort, feedback, facets: true }));
   const groups = outcome.ok ? groupIdenticalPhotos(outcome.value.hits, k) : [];
+  // The next page starts after the last result shown (copies folded into it are not shown again as results).
+  const shownUpTo = outcome.ok && groups.length > 0 ? outcome.value.hits.indexOf(groups.at(-1)!.hit) + 1 : 0;
+  const more = outcome.ok && outcome.value.hits.length === fetched && offset + shownUpTo + fetched <= EXPLORE_MAX;
+  const hrefWith = (change: Partial<typeof shared.value>) => buildShareHref({ ...shared.value, offset: 0, ...change });
   const filtered = Object.values(filters ?? {}).some((value) => value !== undefined);
   const crop = toCropParam(region);
   const src = `data:${queryImageType(query)};base64,${Buffer.from(query).toString("base64")}`;
@@ -64,7 +72,10 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
           <input type="hidden" name="q" value={encodeQueryParam(query)} />
           {crop && <input type="hidden" name="crop" value={crop} />}
           {mode !== "balanced" && <input type="hidden" name="mode" value={mode} />}
-          <FilterFields facets={runtime.value.facets} defaults={filters} defaultK={k} idPrefix="refine" className="grid grid-cols-2 gap-3 lg:grid-cols-1" />
+          {sort !== "match" && <input type="hidden" name="sort" value={sort} />}
+          {feedback.positive.length > 0 && <input type="hidden" name="positive" value={feedback.positive.join(",")} />}
+          {feedback.negative.length > 0 && <input type="hidden" name="negative" value={feedback.negative.join(",")} />}
+          <FilterFields facets={(outcome.ok && outcome.value.facets) || runtime.value.facets} defaults={filters} defaultK={k} idPrefix="refine" className="grid grid-cols-2 gap-3 lg:grid-cols-1" />
           <button type="submit" className="rounded-md bg-neutral-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-neutral-900">
             Update results
           </button>
@@ -84,6 +95,16 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
             </p>
           )}
         </div>
+        <ResultTools
+          sort={sort}
+          filters={filters ?? {}}
+          feedback={feedback}
+          hrefs={{
+            sort: (order) => hrefWith({ sort: order }),
+            withoutFilter: (key) => hrefWith({ filters: { ...filters, [key]: undefined } }),
+            withoutFeedback: hrefWith({ feedback: undefined }),
+          }}
+        />
         {!outcome.ok ? (
           <ErrorPanel error={outcome.error}>
             <Link href="/" className="text-blue-800 underline">
@@ -91,14 +112,23 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
             </Link>
           </ErrorPanel>
         ) : groups.length === 0 ? (
-          <p className="rounded-lg border border-neutral-200 bg-white p-6 text-neutral-600">No products match these filters.</p>
+          <div className="rounded-lg border border-neutral-200 bg-white p-6 text-neutral-600" data-testid="no-results">
+            <p>No products match these filters.</p>
+            {filtered && (
+              <Link href={hrefWith({ filters: {} })} className="mt-2 inline-block text-blue-800 underline">
+                Search everything instead
+              </Link>
+            )}
+          </div>
         ) : (
           <>
             {outcome.value.noCloseMatch && <NoMatchPanel allCategoriesHref={filtered ? buildShareHref({ ...shared.value, filters: {} }) : undefined} />}
             <ProductGrid
               label="Results, best match first"
               products={groups.map(({ hit, copies }) => ({ product: hit.item, match: hit, copies: copies.map((copy) => copy.item) }))}
+              actions={(product) => <FeedbackLinks id={product.id} name={product.productDisplayName} feedback={feedback} hrefFor={(next) => hrefWith({ feedback: next })} />}
             />
+            <ShowMore href={more ? buildShareHref({ ...shared.value, offset: offset + shownUpTo }) : undefined} from={offset + shownUpTo + 1} />
           </>
         )}
       </section>
