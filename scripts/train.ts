@@ -104,13 +104,17 @@ await runCli(async () => {
     console.log(`calibration: temperature ${c.temperature} (val NLL ${c.nllAtOne.toFixed(4)} → ${c.nll.toFixed(4)})`);
   }
   for (const r of result.colour.shares) {
-    console.log(`val colour share ${(1 - r.share).toFixed(2)}: P@5 type ${r.type.toFixed(4)}  type+colour ${r.typeColour.toFixed(4)}  colour ${r.colour.toFixed(4)}`);
+    const gamma = r.gamma === undefined ? "" : ` (learned, γ ${r.gamma})`;
+    console.log(`val colour share ${(1 - r.share).toFixed(2)}${gamma}: P@5 type ${r.type.toFixed(4)}  type+colour ${r.typeColour.toFixed(4)}  colour ${r.colour.toFixed(4)}`);
   }
   const fusion = result.colour.fusion;
   console.log(
     `colour: ${result.colour.computed} descriptors computed in ${result.colour.seconds.toFixed(1)} s; embedding share per mode ` +
       `style ${fusion.modes.style}, balanced ${fusion.modes.balanced}, colour ${fusion.modes.colour}` +
-      (fusion.names ? `; ${fusion.names.labels.length} colour names, val accuracy ${(100 * (result.colour.nameAccuracy ?? 0)).toFixed(1)}%` : "; no colour names (no baseColour values)"),
+      (fusion.learned ? `; learned colour (γ ${fusion.learned.gamma}) over ${fusion.learned.labels.length} ${fusion.learned.column} names` : "") +
+      (fusion.learned ?? fusion.names
+        ? `; colour names val accuracy ${(100 * (result.colour.nameAccuracy ?? 0)).toFixed(1)}%`
+        : "; no colour names (no baseColour values)"),
   );
   console.log(
     `train: best epoch ${result.bestEpoch} of ${result.log.length}, ranking ${describeRanking(result.model.ranking!)}, ` +
@@ -130,7 +134,7 @@ await runCli(async () => {
     },
     boostSearch: result.boostSearch,
     calibration: result.calibration,
-    colour: { shares: result.colour.shares, modes: fusion.modes, indexShare: fusion.indexShare, nameAccuracy: result.colour.nameAccuracy, seconds: result.colour.seconds },
+    colour: { shares: result.colour.shares, modes: fusion.modes, indexShare: fusion.indexShare, gamma: fusion.learned?.gamma, nameAccuracy: result.colour.nameAccuracy, seconds: result.colour.seconds },
   });
   const published = await publishTrainedModel(result.model, {
     modelsDir: config.MODELS_DIR,

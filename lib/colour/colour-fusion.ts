@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { colourDescriptorDim, colourDescriptorSchema } from "./colour-descriptor";
+import { checkLearnedColour, colourVectorDim, learnedColourSchema, projectColour } from "./learned-colour";
 
 /** What a shopper asks the ranking to favour: the look (embedding), the colour, or the measured balance. */
 export const searchModes = ["style", "balanced", "colour"] as const;
@@ -18,7 +19,9 @@ const embeddingShare = z.number().min(0).max(1);
  * (e the served embedding, c the colour descriptor, both unit, so the stored vector is unit
  * and item-to-item cosine is λ·cos_e + (1 − λ)·cos_c). A query for a mode with share μ is
  * [μ/√λ·e ; (1−μ)/√(1−λ)·c], so its inner product with an item is μ·cos_e + (1 − μ)·cos_c:
- * modes change only the query, never the index. Chosen on the validation split by `npm run train`.
+ * modes change only the query, never the index. With a `learned` block, c is the learned colour
+ * vector normalise([√p ; γ·descriptor]) (lib/colour/learned-colour.ts) instead of the descriptor.
+ * Chosen on the validation split by `npm run train`.
  */
 export const colourFusionSchema = z
   .object({
@@ -35,6 +38,8 @@ export const colourFusionSchema = z
         centroids: z.array(z.array(z.number())),
       })
       .optional(),
+    /** The colour similarity learned from the catalog's colour column, when it has one. */
+    learned: learnedColourSchema.optional(),
   })
   .superRefine((fusion, ctx) => {
     const dim = colourDescriptorDim(fusion.descriptor);
@@ -42,6 +47,8 @@ export const colourFusionSchema = z
     if (names && (names.centroids.length !== names.labels.length || names.centroids.some((c) => c.length !== dim))) {
       ctx.addIssue({ code: "custom", message: `names needs one ${dim}-float centroid per label`, path: ["names"] });
     }
+    const mismatch = fusion.learned && checkLearnedColour(fusion.learned, dim);
+    if (mismatch) ctx.addIssue({ code: "custom", message: `learned colour: ${mismatch}`, path: ["learned"] });
   });
 export type ColourFusion = z.infer<typeof colourFusionSchema>;
 
@@ -53,9 +60,9 @@ export function fusedModelId(graphId: string, fusion: ColourFusion): string {
   return createHash("sha256").update(graphId).update(JSON.stringify(fusion)).digest("hex").slice(0, 16);
 }
 
-/** Floats per stored vector: the embedding, then the colour descriptor when the model fuses one. */
+/** Floats per stored vector: the embedding, then the colour vector when the model fuses one. */
 export function fusedDim(embeddingDim: number, fusion: ColourFusion | undefined): number {
-  return embeddingDim + (fusion ? colourDescriptorDim(fusion.descriptor) : 0);
+  return embeddingDim + (fusion ? colourVectorDim(colourDescriptorDim(fusion.descriptor), fusion.learned) : 0);
 }
 
 /** Writes [a·e ; b·c] into `out` at `at`. */
@@ -64,22 +71,25 @@ function writeWeighted(out: Float32Array, at: number, e: ArrayLike<number>, a: n
   for (let i = 0; i < c.length; i++) out[at + e.length + i] = b * c[i]!;
 }
 
-/** The stored vector of one item: [√λ·e ; √(1−λ)·c]. */
+/** The stored vector of one item: [√λ·e ; √(1−λ)·c], `colour` its descriptor. */
 export function fuseItemVector(embedding: ArrayLike<number>, colour: ArrayLike<number>, fusion: ColourFusion): Float32Array {
-  const out = new Float32Array(embedding.length + colour.length);
-  writeWeighted(out, 0, embedding, Math.sqrt(fusion.indexShare), colour, Math.sqrt(1 - fusion.indexShare));
+  const c = projectColour(colour, fusion.learned);
+  const out = new Float32Array(embedding.length + c.length);
+  writeWeighted(out, 0, embedding, Math.sqrt(fusion.indexShare), c, Math.sqrt(1 - fusion.indexShare));
   return out;
 }
 
-/** Stored vectors of n items, row-major, from their embeddings [n, dim] and colours [n, cdim]. */
+/** Stored vectors of n items, row-major, from their embeddings [n, dim] and colour descriptors [n, cdim]. */
 export function fuseItemVectors(embeddings: Float32Array, colours: Float32Array, n: number, fusion: ColourFusion): Float32Array {
   const dim = embeddings.length / Math.max(n, 1);
   const cdim = colours.length / Math.max(n, 1);
-  const out = new Float32Array(n * (dim + cdim));
+  const width = dim + colourVectorDim(cdim, fusion.learned);
+  const out = new Float32Array(n * width);
   const a = Math.sqrt(fusion.indexShare);
   const b = Math.sqrt(1 - fusion.indexShare);
   for (let r = 0; r < n; r++) {
-    writeWeighted(out, r * (dim + cdim), embeddings.subarray(r * dim, (r + 1) * dim), a, colours.subarray(r * cdim, (r + 1) * cdim), b);
+    const c = projectColour(colours.subarray(r * cdim, (r + 1) * cdim), fusion.learned);
+    writeWeighted(out, r * width, embeddings.subarray(r * dim, (r + 1) * dim), a, c, b);
   }
   return out;
 }
@@ -90,7 +100,8 @@ export function fuseItemVectors(embeddings: Float32Array, colours: Float32Array,
  */
 export function fuseQueryVector(embedding: ArrayLike<number>, colour: ArrayLike<number>, fusion: ColourFusion, mode: SearchMode): Float32Array {
   const share = fusion.modes[mode];
-  const out = new Float32Array(embedding.length + colour.length);
-  writeWeighted(out, 0, embedding, share / Math.sqrt(fusion.indexShare), colour, (1 - share) / Math.sqrt(1 - fusion.indexShare));
+  const c = projectColour(colour, fusion.learned);
+  const out = new Float32Array(embedding.length + c.length);
+  writeWeighted(out, 0, embedding, share / Math.sqrt(fusion.indexShare), c, (1 - share) / Math.sqrt(1 - fusion.indexShare));
   return out;
 }

@@ -1,4 +1,5 @@
 import type { ColourFusion } from "./colour-fusion";
+import { nameLearnedColour } from "./learned-colour";
 
 export type ColourNames = NonNullable<ColourFusion["names"]>;
 
@@ -48,4 +49,10 @@ export function nameColour(colour: ArrayLike<number>, names: ColourNames): Predi
     }
   });
   return { label: names.labels[best]!, similarity: bestScore };
+}
+
+/** The colour name a model predicts for a descriptor: the learned posterior's arg-max, else the nearest mean descriptor, else none. */
+export function predictColourName(colour: ArrayLike<number>, fusion: ColourFusion): PredictedColour | null {
+  if (fusion.learned) return nameLearnedColour(colour, fusion.learned);
+  return fusion.names ? nameColour(colour, fusion.names) : null;
 }

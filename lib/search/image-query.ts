@@ -1,6 +1,6 @@
 import { defaultColourDescriptor } from "../colour/colour-descriptor";
 import { fuseItemVector, fuseQueryVector, type SearchMode } from "../colour/colour-fusion";
-import { nameColour, type PredictedColour } from "../colour/colour-names";
+import { predictColourName, type PredictedColour } from "../colour/colour-names";
 import { describeStudioPhotoColour } from "../colour/studio-colour";
 import type { Embedder } from "../embed/embedder";
 import type { DecodeLimits } from "../image/decode";
@@ -44,7 +44,7 @@ export async function embedImageQuery(
     vector: fusion ? fuseQueryVector(out.embedding, colour, fusion, mode) : out.embedding,
     probabilities: out.probabilities,
     region: prepared.region,
-    colour: fusion?.names ? nameColour(colour, fusion.names) : null,
+    colour: fusion ? predictColourName(colour, fusion) : null,
     tookMs: { ...prepared.tookMs, embed },
   };
 }
