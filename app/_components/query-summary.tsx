@@ -2,29 +2,29 @@ import Link from "next/link";
 import type { PredictedColour } from "@/lib/colour/colour-names";
 import type { QueryRegion } from "@/lib/region/query-region";
 import type { PredictedLabel } from "@/lib/search/types";
+import { CropBox } from "./crop-box";
 import { formatScore } from "./product-card";
 
-type QuerySummaryProps = { src: string; predicted: PredictedLabel[] | null; colour?: PredictedColour | null; region?: QueryRegion };
+type QuerySummaryProps = {
+  src: string;
+  predicted: PredictedLabel[] | null;
+  colour?: PredictedColour | null;
+  region?: QueryRegion;
+  /** This search's share URL: the crop box searches again through it. */
+  shareHref: string;
+};
 
-/** The query photo of a results page, the region searched, and the guessed category and colour when the model has them. */
-export function QuerySummary({ src, predicted, colour, region }: QuerySummaryProps) {
+/** The query photo of a results page with the region searched as a movable crop box, and the guessed category and colour when the model has them. */
+export function QuerySummary({ src, predicted, colour, region, shareHref }: QuerySummaryProps) {
   const [best, ...others] = predicted ?? [];
   const boxed = region && region.source !== "none" && (region.w < 0.999 || region.h < 0.999);
   return (
     <figure className="flex flex-col items-center gap-3 rounded-lg border border-neutral-200 bg-white p-4">
       <p className="self-start text-xs font-medium uppercase tracking-wide text-neutral-500">Your photo</p>
-      <div className="relative">
+      <CropBox key={region ? `${region.source}:${region.x},${region.y},${region.w},${region.h}` : "none"} region={region} href={shareHref}>
         {/* eslint-disable-next-line @next/next/no-img-element */}
-        <img src={src} alt="Your query photo" className="block h-40 w-auto max-w-full object-contain" data-testid="query-image" />
-        {boxed && (
-          <div
-            aria-hidden="true"
-            data-testid="query-region"
-            className="pointer-events-none absolute border-2 border-amber-500"
-            style={{ left: `${100 * region.x}%`, top: `${100 * region.y}%`, width: `${100 * region.w}%`, height: `${100 * region.h}%` }}
-          />
-        )}
-      </div>
+        <img src={src} alt="Your query photo" className="block h-40 w-auto max-w-full object-contain" data-testid="query-image" draggable={false} />
+      </CropBox>
       {region && (
         <p className="self-start text-xs text-neutral-600" data-testid="region-source">
           {region.source === "auto" ? (boxed ? "Searched the product found in the box" : "Searched the whole photo") : region.source === "user" ? "Searched your crop" : "Searched the whole photo"}

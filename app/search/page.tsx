@@ -66,6 +66,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
           predicted={outcome.ok ? outcome.value.predicted : null}
           colour={outcome.ok ? (outcome.value.colour ?? null) : null}
           region={outcome.ok ? outcome.value.region : undefined}
+          shareHref={canonical}
         />
         <ModeSwitch mode={mode} hrefFor={(m) => buildShareHref({ ...shared.value, mode: m })} />
         <Form action="/search" className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4" aria-label="Refine the search">

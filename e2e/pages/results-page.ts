@@ -14,8 +14,18 @@ export class ResultsPage {
     return this.page.getByTestId("query-image");
   }
 
+  /** The box over the query photo showing the region searched; its data-box is the crop it stands for. */
+  cropBox(): Locator {
+    return this.page.getByTestId("crop-box");
+  }
+
+  /** Which region the search used, in words ("Searched your crop", …). */
+  regionSource(): Locator {
+    return this.page.getByTestId("region-source");
+  }
+
   results(): Locator {
-    return this.page.getByRole("list", { name: "Results, most similar first" }).locator(":scope > li");
+    return this.page.getByRole("list", { name: "Results, best match first" }).locator(":scope > li");
   }
 
   /** Item ids in rank order. */
