@@ -109,8 +109,12 @@ export function CropBox({ region, href, children }: { region?: QueryRegion; href
 
   return (
     <div className="flex flex-col items-center gap-2">
-      <div ref={frameRef} className="relative touch-none select-none overflow-hidden" aria-busy={pending}>
+      <div ref={frameRef} className="relative touch-none select-none" aria-busy={pending}>
         {children}
+        {/* The dimmed surround is clipped to the photo; the box itself is not, so a corner at the photo's edge stays whole and grabbable. */}
+        <div aria-hidden="true" className="pointer-events-none absolute inset-0 overflow-hidden">
+          <div className="absolute shadow-[0_0_0_9999px_rgba(0,0,0,0.4)]" style={toPercentStyle(box)} />
+        </div>
         <div
           role="group"
           aria-roledescription="crop box"
@@ -125,8 +129,8 @@ export function CropBox({ region, href, children }: { region?: QueryRegion; href
           onPointerCancel={onPointerCancel}
           onKeyDown={onKeyDown}
           onKeyUp={onKeyUp}
-          className="absolute cursor-move touch-none border-2 border-amber-400 shadow-[0_0_0_9999px_rgba(0,0,0,0.4)] focus-visible:outline-3 focus-visible:-outline-offset-4 focus-visible:outline-blue-500"
-          style={{ left: `${100 * box.x}%`, top: `${100 * box.y}%`, width: `${100 * box.w}%`, height: `${100 * box.h}%` }}
+          className="absolute cursor-move touch-none border-2 border-amber-400 focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-blue-500"
+          style={toPercentStyle(box)}
         >
           {handles.map(({ handle, className }) => (
             // A 24 px target around a 12 px mark: big enough for a finger, small enough to see the photo.
@@ -156,6 +160,10 @@ export function CropBox({ region, href, children }: { region?: QueryRegion; href
       </ul>
     </div>
   );
+}
+
+function toPercentStyle(box: Box) {
+  return { left: `${100 * box.x}%`, top: `${100 * box.y}%`, width: `${100 * box.w}%`, height: `${100 * box.h}%` };
 }
 
 function linkClass(current: boolean): string {
