@@ -26,5 +26,9 @@ describe("checkBlankPhoto", () => {
     expect(shoe.coverage).toBeGreaterThan(0.1);
     const pale = await checkBlankPhoto(await withShape('<circle cx="30" cy="40" r="15" fill="#e0d8cc"/>'), limits);
     expect(pale.blank).toBe(false);
+    // White on white: the mask sees nothing, the folds and seams still vary.
+    const folds = Array.from({ length: 8 }, (_, i) => `<line x1="${8 + i * 6}" y1="10" x2="${8 + i * 6}" y2="70" stroke="#e6e6e6" stroke-width="2"/>`).join("");
+    const white = await checkBlankPhoto(await withShape(`<rect x="5" y="8" width="50" height="64" fill="#fbfbfb"/>${folds}`), limits);
+    expect(white.blank).toBe(false);
   });
 });
