@@ -34,6 +34,7 @@ const made = {
   cmyk: "990000008",
   pngNamedJpg: "990000009",
   emptyLabel: "990000010",
+  blank: "990000011",
 };
 
 const ids = (tally: Tally) => tally.examples.map((e) => e.id);
@@ -63,6 +64,7 @@ describe.skipIf(!hasDataset())("ingestCatalog on real data", () => {
     await sharp(baseBytes).toColourspace("cmyk").jpeg().toFile(image(made.cmyk));
     await fs.writeFile(image(made.pngNamedJpg), await sharp(baseBytes).flip().png().toBuffer());
     await sharp(baseBytes).negate().jpeg().toFile(image(made.emptyLabel));
+    await sharp({ create: { width: 60, height: 80, channels: 3, background: "#ffffff" } }).jpeg().toFile(image(made.blank));
     const row = (id: string, label: string, name: string) => `${id},Men,Apparel,Topwear,${label},White,Summer,2011,Casual,${name}`;
     const rows = [
       row(made.truncated, "Tshirts", "Truncated"),
@@ -74,6 +76,7 @@ describe.skipIf(!hasDataset())("ingestCatalog on real data", () => {
       row(made.cmyk, "Handbags", "CMYK"),
       row(made.pngNamedJpg, "Shirts", "PNG named jpg"),
       row(made.emptyLabel, "", "No label"),
+      row(made.blank, "Tshirts", "Blank white photo"),
     ];
     await fs.appendFile(subset.csvPath, `${rows.join("\n")}\n`);
     catalogDir = path.join(subset.dir, "catalog");
@@ -104,6 +107,11 @@ describe.skipIf(!hasDataset())("ingestCatalog on real data", () => {
     expect(byId.get(made.alphaPng)?.imageExt).toBe("png");
     expect(byId.get(made.pngNamedJpg)?.imageExt).toBe("png");
     expect(byId.get(made.cmyk)?.imageExt).toBe("jpg");
+  });
+
+  it("flags a blank photo on its record and in the report, and no real photo", () => {
+    expect(ids(result.report.images.blank!)).toEqual([made.blank]);
+    expect(result.items.filter((i) => i.blank).map((i) => i.id)).toEqual([made.blank]);
   });
 
   it("counts sizes against the dominant 60x80", () => {
@@ -166,7 +174,7 @@ describe.skipIf(!hasDataset())("ingestCatalog on real data", () => {
     const catalog = await readCatalog(catalogDir);
     expect(catalog.items).toEqual(result.items);
     expect(catalog.manifest.itemCount).toBe(result.items.length);
-    const expectedIds = [...subset.ids, made.alphaPng, made.grey, made.duplicate, made.cmyk, made.pngNamedJpg, made.emptyLabel];
+    const expectedIds = [...subset.ids, made.alphaPng, made.grey, made.duplicate, made.cmyk, made.pngNamedJpg, made.emptyLabel, made.blank];
     expect(catalog.items.map((i) => i.id).sort()).toEqual([...new Set(expectedIds)].sort());
     for (const item of catalog.items) {
       const stored = await fs.readFile(imagePathFor(catalogDir, item));
