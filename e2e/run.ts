@@ -13,6 +13,7 @@ try {
   await import("./search.e2e");
   await import("./docs.e2e");
   await import("./crop-box.e2e");
+  await import("./feedback-explore.e2e");
   await import("./http-edges.e2e");
   const browser = await launchBrowser();
   try {

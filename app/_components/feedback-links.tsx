@@ -4,7 +4,7 @@ import type { Feedback } from "@/lib/search/feedback";
 const buttonClass = "flex-1 rounded-md border px-2 py-1 text-center text-sm transition hover:border-neutral-500";
 
 /**
- * 👍 / 👎 under a result: each is a link to the same search with this item added to (or, when
+ * 👍 / 👎 under a result, in words ("More" / "Less": no emoji font is needed to read them): each is a link to the same search with this item added to (or, when
  * already marked, taken out of) the feedback, so the refined search is a share URL and works
  * without JavaScript.
  */
@@ -23,7 +23,7 @@ export function FeedbackLinks({ id, name, feedback, hrefFor }: { id: string; nam
         aria-pressed={liked}
         className={`${buttonClass} ${liked ? "border-green-700 bg-green-50" : "border-neutral-300 bg-white"}`}
       >
-        👍
+        More
       </Link>
       <Link
         href={hrefFor(dislike)}
@@ -31,7 +31,7 @@ export function FeedbackLinks({ id, name, feedback, hrefFor }: { id: string; nam
         aria-label={`Less like ${name}: hide it and re-rank`}
         className={`${buttonClass} border-neutral-300 bg-white`}
       >
-        👎
+        Less
       </Link>
     </div>
   );

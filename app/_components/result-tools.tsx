@@ -44,7 +44,7 @@ export function ResultTools({
       ))}
       {judged > 0 && (
         <Link href={hrefs.withoutFeedback} className={chipClass} aria-label="Clear the feedback">
-          Refined by {feedback.positive.length} 👍 {feedback.negative.length} 👎 <span aria-hidden="true">×</span>
+          Refined: {feedback.positive.length} more like, {feedback.negative.length} less like <span aria-hidden="true">×</span>
         </Link>
       )}
     </div>
