@@ -20,7 +20,7 @@ const COLOUR_MODE_TYPE_FLOOR = 0.9;
 /** Index share when the balanced mode is the plain embedding (any value in (0, 1) serves every mode exactly). */
 const FALLBACK_INDEX_SHARE = 0.9;
 /** Weights γ of the raw descriptor beside the learned posterior's √p tried on validation. */
-export const LEARNED_GAMMAS = [0, 0.5, 1] as const;
+export const LEARNED_GAMMAS = [0, 0.5, 1, 2] as const;
 /** The catalog column colour names and the learned colour come from. */
 const COLOUR_COLUMN = "baseColour";
 
@@ -65,7 +65,8 @@ export async function chooseColourFusion(
     const learned: LearnedColour | undefined = fitted && { ...fitted, gamma: gamma! };
     // The plain embedding (share 1) ignores the colour vector: measured once.
     for (const share of EMBEDDING_SHARES.filter((s) => s < 1 || shares.length === 0)) {
-      const trial: ColourFusion = { descriptor, indexShare: share < 1 ? share : FALLBACK_INDEX_SHARE, modes: { style: 1, balanced: share, colour: share }, learned };
+      // Validation queries are the stored rows themselves: the trial's index share is the share measured.
+      const trial: ColourFusion = { descriptor, indexShare: share, modes: { style: 1, balanced: share, colour: share }, learned };
       const vectors = fuseItemVectors(embedded.index.vectors, colours, n, trial);
       const index = new FlatIndex(vectors.length / n, embedded.index.ids, vectors);
       const [variant] = await runProtocols(model, input, { index, probabilities: embedded.probabilities }, [{ name: "val", ranking }], { relevances });
