@@ -12,6 +12,7 @@ let failed = 1;
 try {
   await import("./search.e2e");
   await import("./docs.e2e");
+  await import("./a11y.e2e");
   await import("./crop-box.e2e");
   await import("./feedback-explore.e2e");
   await import("./http-edges.e2e");

@@ -19,8 +19,8 @@ export function FeedbackLinks({ id, name, feedback, hrefFor }: { id: string; nam
       <Link
         href={hrefFor(like)}
         scroll={false}
+        // The name says the state: aria-pressed is not allowed on a link (axe, e2e/a11y.e2e.ts).
         aria-label={liked ? `Undo more like ${name}` : `More like ${name}`}
-        aria-pressed={liked}
         className={`${buttonClass} ${liked ? "border-green-700 bg-green-50" : "border-neutral-300 bg-white"}`}
       >
         More

@@ -64,7 +64,6 @@ export function hasDataset(): boolean {
 /** The file that marks the generated stand-in (tests/helpers/synthetic-dataset.ts), so it is written once. */
 export const syntheticMarker = "SYNTHETIC.json";
 
-
 /** Candidates kept in memory per label beyond those needed, in case some rows lack an image. */
 const slack = 10;
 

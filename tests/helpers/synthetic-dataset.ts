@@ -83,7 +83,8 @@ export type SyntheticDatasetOptions = { perLabel?: number; seed?: number };
 
 /** Writes `images.tar` (images/<id>.jpg), `styles.csv` and the marker into `dir`; returns the number of rows. */
 export async function writeSyntheticDataset(dir: string, options: SyntheticDatasetOptions = {}): Promise<{ rows: number; images: number }> {
-  const perLabel = options.perLabel ?? 60;
+  // 120 a label: over the reference protocol's 100 (the int8 calibration draws from kept labels only).
+  const perLabel = options.perLabel ?? 120;
   const rng = createRng(options.seed ?? 17);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
   const imagesDir = path.join(dir, "images");
