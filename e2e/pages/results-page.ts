@@ -35,7 +35,7 @@ export class ResultsPage {
   }
 
   async openResult(rank: number): Promise<void> {
-    await Promise.all([this.page.waitForURL(/\/items\//), this.results().nth(rank).getByRole("link").click()]);
+    await Promise.all([this.page.waitForURL(/\/items\//), this.results().nth(rank).getByRole("link").first().click()]);
   }
 
   /** The page's error panel (Next's route announcer is an empty role=alert too). */
