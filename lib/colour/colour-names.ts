@@ -1,10 +1,9 @@
 import type { ColourFusion } from "./colour-fusion";
-import { nameLearnedColour } from "./learned-colour";
+import { nameLearnedColour, type PredictedColour } from "./learned-colour";
 
 export type ColourNames = NonNullable<ColourFusion["names"]>;
 
-/** A colour name predicted for a descriptor, with the cosine to that name's mean descriptor. */
-export type PredictedColour = { label: string; similarity: number };
+export type { PredictedColour };
 
 /**
  * One mean descriptor per colour name (re-normalised to unit length), from items

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import type { PredictedColour } from "./colour-names";
+
+/** A colour name predicted for a query, with how sure the prediction is (a cosine or a posterior). */
+export type PredictedColour = { label: string; similarity: number };
 
 /**
  * A colour similarity learned from the catalog's own colour column: a multinomial logistic

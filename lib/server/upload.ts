@@ -192,6 +192,8 @@ export async function receiveMultipartToDisk(request: Request, limits: DiskUploa
     const file: UploadedFile = { field, name: info.filename ?? "", path: path.join(limits.dir, `part-${files.length}${ext}`), size: 0 };
     files.push(file);
     stream.on("data", (chunk: Buffer) => (file.size += chunk.byteLength));
+    // Destroying the parser midway (timeout, hang-up, limit) ends an open part with "Unexpected end of file".
+    stream.on("error", (error) => fail(new AppError("bad_request", "The multipart body ended inside a file.", { cause: error })));
     const sink = createWriteStream(file.path, { flags: "wx" });
     sinks.push(sink);
     written.push(

@@ -169,10 +169,10 @@ describe("GET /api/openapi.json", () => {
     expect(importBody.properties).toMatchObject({ csv: { format: "binary" }, images: { type: "array", items: { format: "binary" } } });
 
     const expected: Record<string, string[]> = {
-      "post /api/items": ["201", "400", "401", "409", "413", "415", "422", "503"],
-      "patch /api/items/{id}": ["200", "400", "401", "404", "413", "415", "503"],
-      "delete /api/items/{id}": ["200", "400", "401", "404", "503"],
-      "post /api/items/import": ["200", "400", "401", "413", "415", "503"],
+      "post /api/items": ["201", "400", "401", "409", "413", "415", "422", "503", "507"],
+      "patch /api/items/{id}": ["200", "400", "401", "404", "413", "415", "503", "507"],
+      "delete /api/items/{id}": ["200", "400", "401", "404", "503", "507"],
+      "post /api/items/import": ["200", "400", "401", "413", "415", "503", "507"],
     };
     for (const [operation, statuses] of Object.entries(expected)) {
       const [method, path] = operation.split(" ") as [string, string];
