@@ -24,7 +24,12 @@ export type FeedbackEvaluation = {
   tuning: { split: "val"; queries: number; grid: { weights: FeedbackWeights; after: number }[]; best: FeedbackWeights };
   /** The weights the service uses (FEEDBACK_WEIGHTS), measured on the evaluated split. */
   served: FeedbackRound;
+  /** One 👎 on the best match only (a near match), per negative weight, on the evaluated split. */
+  nearDislike: NearDislike;
 };
+
+/** P@10 (the disliked item and the query left out) after disliking only the best match. */
+export type NearDislike = { queries: number; unchanged: number; byNegativeWeight: { negative: number; after: number }[] };
 
 /** The Rocchio weights tried on validation. */
 export const feedbackGrid: readonly FeedbackWeights[] = [0.5, 1, 2, 4].flatMap((positive) => [0, 0.25, 0.5, 1].map((negative) => ({ positive, negative })));
@@ -98,6 +103,7 @@ export async function evaluateFeedback(
   const grid = await runFeedbackRounds(index, items, tuneRows, feedbackGrid);
   const best = grid.reduce((a, b) => (b.overall.after > a.overall.after ? b : a)).weights;
   const [served] = await runFeedbackRounds(index, items, queryRows, [FEEDBACK_WEIGHTS]);
+  const nearDislike = measureNearDislike(index, items, queryRows.filter((_, i) => i % Math.max(1, Math.ceil(queryRows.length / 1000)) === 0));
   return {
     protocol:
       "each query's top 10 by cosine on the served embedding (itself excluded) are judged: same label → 👍, else 👎; " +
@@ -105,10 +111,33 @@ export async function evaluateFeedback(
       "beside ranks 11–20 of q (the same items left out, no update)",
     tuning: { split: "val", queries: tuneRows.length, grid: grid.map((r) => ({ weights: r.weights, after: r.overall.after })), best },
     served: served!,
+    nearDislike,
   };
 }
 
-/** Markdown: the protocol, the weight grid, and P@10 before → after, overall and per category. */
+/**
+ * A shopper who dislikes the best match (right type, wrong colour or detail): a large negative
+ * weight cancels the query itself (q − n ≈ 0). Plain cosine, exact search, JS kernel.
+ */
+export function measureNearDislike(index: FlatIndex, items: readonly CatalogItem[], rows: readonly number[], negatives = [0, 0.25, 0.5, 1]): NearDislike {
+  const sums = negatives.map(() => 0);
+  let unchanged = 0;
+  for (const row of rows) {
+    const query = index.vector(row);
+    const top = index.search(query, 11, { exclude: [row] });
+    const near = top[0]!.row;
+    const relevant = (r: number) => items[r]!.label === items[row]!.label;
+    unchanged += top.slice(1, 11).filter((h) => relevant(h.row)).length / K;
+    negatives.forEach((negative, i) => {
+      const refined = refineQueryVector(query, [], [index.vector(near)], { ...FEEDBACK_WEIGHTS, negative });
+      sums[i]! += index.search(refined, K, { exclude: [row, near] }).filter((h) => relevant(h.row)).length / K;
+    });
+  }
+  const n = rows.length || 1;
+  return { queries: rows.length, unchanged: unchanged / n, byNegativeWeight: negatives.map((negative, i) => ({ negative, after: sums[i]! / n })) };
+}
+
+/** Markdown: the protocol, the weight grid, P@10 before → after overall and per category, and the near-match dislike. */
 export function renderFeedbackMarkdown(e: FeedbackEvaluation): string {
   const f = (x: number) => x.toFixed(3);
   const { weights, overall, perLabel } = e.served;
@@ -133,6 +162,9 @@ export function renderFeedbackMarkdown(e: FeedbackEvaluation): string {
   for (const r of [...perLabel].sort((a, b) => a.before - b.before)) {
     lines.push(`| ${r.label} | ${r.queries} | ${f(r.before)} | ${f(r.unchanged)} | ${f(r.after)} | ${signed(r.after - r.before)} |`);
   }
+  const near = e.nearDislike;
+  lines.push("", `## One 👎 on the best match only (${near.queries} queries, P@10 with it left out)`, "", `| b | no update | ${near.byNegativeWeight.map((x) => x.negative).join(" | ")} |`);
+  lines.push(`|---|---:|${near.byNegativeWeight.map(() => "---:").join("|")}|`, `| P@10 | ${f(near.unchanged)} | ${near.byNegativeWeight.map((x) => f(x.after)).join(" | ")} |`);
   return lines.join("\n") + "\n";
 }
 

@@ -14,7 +14,7 @@ export type FeedbackWeights = { positive: number; negative: number };
  * The served weights, the best pair of the grid measured on the validation split by
  * `npm run eval` (lib/pipeline/evaluate-feedback.ts; docs/decisions/0015-feedback-reranking.md).
  */
-export const FEEDBACK_WEIGHTS: FeedbackWeights = { positive: 2, negative: 1 };
+export const FEEDBACK_WEIGHTS: FeedbackWeights = { positive: 2, negative: 0.25 };
 
 /**
  * Rocchio's update on L2-normalised vectors: q' = normalise(q + a·mean(pos) − b·mean(neg)).
