@@ -12,6 +12,7 @@ import { loadConfig } from "../lib/config";
 import { Embedder } from "../lib/embed/embedder";
 import { writeFileAtomic } from "../lib/fs/atomic";
 import { preprocessImage } from "../lib/image/preprocess";
+import { cosine } from "../lib/matrix";
 import { readCalibrationPhotos } from "../lib/model/calibration-photos";
 import { BACKBONE_NAME, readModelManifest, type ModelManifest } from "../lib/model/manifest";
 import { calibrateBackbone, defaultInt8Settings, describeMethod, writeInt8Backbone, type Int8Settings } from "../lib/model/quantize-backbone";
@@ -151,18 +152,6 @@ await runCli(async () => {
   await writeFileAtomic(options.out, new TextEncoder().encode(`${JSON.stringify(result, null, 2)}\n`));
   log(`wrote ${options.out}`);
 });
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! ** 2;
-    nb += b[i]! ** 2;
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 function summarise(values: number[]): { mean: number; p1: number; min: number } {
   const sorted = [...values].sort((a, b) => a - b);

@@ -22,3 +22,16 @@ export function normalizeRowsInPlace(x: Float32Array, dim: number): Float32Array
 export function normalizeRows(x: Float32Array, dim: number): Float32Array {
   return normalizeRowsInPlace(Float32Array.from(x), dim);
 }
+
+/** Cosine similarity of two vectors of the same length (NaN when either is all zeros). */
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! ** 2;
+    nb += b[i]! ** 2;
+  }
+  return dot / Math.sqrt(na * nb);
+}

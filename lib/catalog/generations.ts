@@ -4,6 +4,7 @@ import path from "node:path";
 import { AppError } from "../errors";
 import { syncDir, writeFileAtomic } from "../fs/atomic";
 import { isProcessAlive } from "../fs/process";
+import { readDirOrEmpty } from "../fs/read-dir";
 
 /**
  * Versioned catalog generations. `<catalogDir>/CURRENT` names the served generation,
@@ -83,14 +84,8 @@ export async function flipCurrent(catalogDir: string, id: string): Promise<void>
  */
 export async function pruneGenerations(catalogDir: string, keep: ReadonlySet<string>, manifestFile: string): Promise<string[]> {
   const root = path.join(/* turbopackIgnore: true */ catalogDir, generationFiles.generations);
-  let names: string[];
-  try {
-    names = await fs.readdir(root);
-  } catch {
-    return [];
-  }
   const removed: string[] = [];
-  for (const name of names) {
+  for (const name of await readDirOrEmpty(root)) {
     const match = generationIdPattern.exec(name);
     if (!match || keep.has(name)) continue;
     const dir = path.join(root, name);

@@ -5,7 +5,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { Header, create as createTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeTarGzBomb, writeZipBomb } from "../../tests/helpers/archive-bomb";
+import { buildZip, writeTarGzBomb, writeZipBomb } from "../../tests/helpers/archive-bomb";
 import { AppError } from "../errors";
 import type { ArchiveLimits } from "./archive-limits";
 import { readImageEntries, type ImageSourceIssue } from "./image-source";
@@ -231,42 +231,12 @@ function buildTar(files: Array<[string, string]>): Buffer {
 
 /** A minimal zip with stored (uncompressed) entries and names exactly as given. */
 function buildStoredZip(files: Array<{ name: string; data: string; symlink?: boolean }>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const file of files) {
-    const name = Buffer.from(file.name);
-    const data = Buffer.from(file.data);
-    const crc = zlib.crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the mode bits count
-    central.writeUInt16LE(20, 6);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(((file.symlink ? 0o120777 : 0o100644) << 16) >>> 0, 38);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    centrals.push(central, name);
-    offset += local.length + name.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  return buildZip(
+    files.map((file) => {
+      const data = Buffer.from(file.data);
+      return { name: file.name, data, size: data.length, crc: zlib.crc32(data), deflated: false, mode: file.symlink ? 0o120777 : 0o100644 };
+    }),
+  );
 }
 
 function hasZipCli(): boolean {

@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { isProcessAlive } from "./process";
+import { readDirOrEmpty } from "./read-dir";
 
 /**
  * Uploads being imported are spooled to `<tmpdir>/vps-upload-<pid>-<random>/`. The pid in
@@ -27,14 +28,8 @@ export async function removeUploadDir(dir: string): Promise<void> {
  * power cut), at start-up; those of live processes are kept. Returns the paths removed.
  */
 export async function sweepUploadLeftovers(root = os.tmpdir()): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(root);
-  } catch {
-    return [];
-  }
   const removed: string[] = [];
-  for (const name of names) {
+  for (const name of await readDirOrEmpty(root)) {
     const match = new RegExp(`^${UPLOAD_DIR_PREFIX}(\\d+)-`).exec(name);
     if (!match) continue;
     const pid = Number(match[1]);

@@ -2,6 +2,7 @@ import { AppError } from "../errors";
 import { acceptImage } from "./accept";
 import { openImage, type DecodeLimits } from "./decode";
 import { convertPixelsToLab } from "./lab";
+import { measureMaskBounds } from "./mask-bounds";
 
 /**
  * The product's mask in a studio photo (a product on a white or near-white
@@ -119,26 +120,12 @@ export function estimateStudioMask(
   });
 
   const alpha = featherMask(product, width, height, options.feather ?? 1);
-  let count = 0;
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let p = 0; p < n; p++) {
-    if (product[p] === 0) continue;
-    count++;
-    const x = p % width;
-    const y = (p - x) / width;
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-  }
+  const { box, count } = measureMaskBounds(product, width);
   return {
     width,
     height,
     alpha,
-    box: count === 0 ? null : { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 },
+    box,
     coverage: count / n,
     backgroundLab: bg,
     borderAgreement: border.length === 0 ? 0 : agreeing / border.length,

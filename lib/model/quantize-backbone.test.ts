@@ -5,6 +5,7 @@ import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { datasetPaths, hasDataset } from "../../tests/helpers/dataset";
 import { Embedder } from "../embed/embedder";
+import { cosine } from "../matrix";
 import { decodeModel } from "../onnx/model-proto";
 import { buildQuantizedModel } from "../onnx/quantize-model";
 import { buildBackboneModel } from "./build-backbone";
@@ -92,15 +93,3 @@ describe.skipIf(!hasDataset())("int8 backbone", () => {
     }
   }, 300_000);
 });
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! ** 2;
-    nb += b[i]! ** 2;
-  }
-  return dot / Math.sqrt(na * nb);
-}

@@ -3,6 +3,7 @@ import { createProgress, type ProgressSink } from "../progress";
 import { fitIsotonic, type QualityCalibration, type ScoredOutcome } from "../search/match-quality";
 import { writeQualityCalibration } from "../search/quality-file";
 import { createSearchService } from "../search/search-service";
+import { selectItemFeatureOptions } from "./item-features";
 import { createNonProductImages } from "./non-product-images";
 import { collectQualityOutcomes } from "./quality-outcomes";
 
@@ -34,15 +35,7 @@ export async function calibrateMatchQuality(
   config: Config,
   options: CalibrateOptions,
 ): Promise<{ calibration: QualityCalibration; modelName: string; queries: number; nonProducts: number }> {
-  const { model, outcomes } = await collectQualityOutcomes({
-    modelsDir: config.MODELS_DIR,
-    cacheDir: config.CACHE_DIR,
-    catalogDir: config.CATALOG_DIR,
-    maxPixels: config.MAX_IMAGE_PIXELS,
-    progress: options.progress,
-    split: "val",
-    k: CALIBRATION_K,
-  });
+  const { model, outcomes } = await collectQualityOutcomes({ ...selectItemFeatureOptions(config, options.progress), split: "val", k: CALIBRATION_K });
   const pairs: ScoredOutcome[] = outcomes.flatMap((o) => o.results);
   const misses = await searchNonProducts(config, model.name, options);
   if (misses.length > 0) {

@@ -5,6 +5,7 @@ import { createProgress, type ProgressSink } from "../progress";
 import { BAND_FLOOR } from "../search/match-quality";
 import { loadQualityScale } from "../search/quality-file";
 import { createSearchService } from "../search/search-service";
+import { selectItemFeatureOptions } from "./item-features";
 import { createNonProductImages, nonProductKinds } from "./non-product-images";
 import { collectQualityOutcomes } from "./quality-outcomes";
 
@@ -36,15 +37,7 @@ export type QualityMeasures = {
  * path (SearchService.searchByImage) flags "no close match".
  */
 export async function evaluateMatchQuality(config: Config, options: QualityProtocolOptions): Promise<{ section: EvalResult; measures: QualityMeasures }> {
-  const { model, outcomes } = await collectQualityOutcomes({
-    modelsDir: config.MODELS_DIR,
-    cacheDir: config.CACHE_DIR,
-    catalogDir: config.CATALOG_DIR,
-    maxPixels: config.MAX_IMAGE_PIXELS,
-    progress: options.progress,
-    split: options.split,
-    k: 10,
-  });
+  const { model, outcomes } = await collectQualityOutcomes({ ...selectItemFeatureOptions(config, options.progress), split: options.split, k: 10 });
   const scale = await loadQualityScale(config.MODELS_DIR, model);
   const forecasts = outcomes.flatMap((o) => o.results.map((r) => ({ p: scale.rate(r.x), relevant: r.relevant })));
   const ece = computeCalibrationError(forecasts, 10);

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { imagePathFor } from "../catalog/store";
 import type { CatalogItem } from "../catalog/types";
+import type { Config } from "../config";
 import { computeFeatures, type FeatureRunStats } from "../embed/compute-features";
 import { Embedder } from "../embed/embedder";
 import { VectorCache } from "../embed/vector-cache";
@@ -18,6 +19,11 @@ export type ItemFeatureOptions = {
   /** Where embedding progress goes (the CLIs pass process.stderr); none: quiet. */
   progress?: ProgressSink;
 };
+
+/** The item-feature options of the configured folders and image limit. */
+export function selectItemFeatureOptions(config: Config, progress?: ProgressSink): ItemFeatureOptions {
+  return { modelsDir: config.MODELS_DIR, cacheDir: config.CACHE_DIR, catalogDir: config.CATALOG_DIR, maxPixels: config.MAX_IMAGE_PIXELS, progress };
+}
 
 /** The cache of raw backbone features lives per backbone id, shared by every head trained on it. */
 export function featureCacheDir(cacheDir: string, backbone: ModelManifest): string {

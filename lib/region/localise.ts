@@ -1,4 +1,5 @@
 import { convertPixelsToLab } from "../image/lab";
+import { measureMaskBounds } from "../image/mask-bounds";
 import { clusterColours, computeMixtureCost, distanceToClusters } from "./colour-clusters";
 import { blurBox, labelComponents, thresholdOtsu } from "./mask-ops";
 
@@ -124,11 +125,6 @@ export function localiseProduct(rgb: Uint8Array, width: number, height: number, 
   const { labels, sizes } = labelComponents(fg, width, height);
   const largest = sizes.reduce((best, s) => Math.max(best, s), 0);
   const keep = new Uint8Array(pixels);
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  let kept = 0;
   let borderKept = 0;
   let borderTotal = 0;
   for (let p = 0; p < pixels; p++) {
@@ -137,15 +133,9 @@ export function localiseProduct(rgb: Uint8Array, width: number, height: number, 
     const id = labels[p]!;
     if (id < 0 || sizes[id]! < KEEP_SHARE * largest) continue;
     keep[p] = 1;
-    kept++;
     if (onBorder) borderKept++;
-    const x = p % width;
-    const y = (p - x) / width;
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
   }
+  const { box: bounds, count: kept } = measureMaskBounds(keep, width);
 
   const near = blurBox(Float32Array.from(keep), width, height, 2);
   const mask = new Float32Array(pixels);
@@ -161,8 +151,8 @@ export function localiseProduct(rgb: Uint8Array, width: number, height: number, 
   const plausible = area >= 0.01 && area <= 0.85 ? 1 : 0.3;
   const touching = borderKept / Math.max(borderTotal, 1);
   const confidence = Math.max(0, Math.min(1, contrast)) * plausible * Math.max(0, 1 - 2 * touching);
-  const confident = kept > 0 && confidence >= minConfidence;
-  const box = confident ? expandBox({ x: x0 / width, y: y0 / height, w: (x1 + 1 - x0) / width, h: (y1 + 1 - y0) / height }, margin) : WHOLE_IMAGE;
+  const confident = bounds !== null && confidence >= minConfidence;
+  const box = confident ? expandBox({ x: bounds.x / width, y: bounds.y / height, w: bounds.w / width, h: bounds.h / height }, margin) : WHOLE_IMAGE;
   return { box, confidence, confident, mask, width, height };
 }
 

@@ -37,41 +37,50 @@ export async function writeTarGzBomb(file: string, { entries, entryBytes }: Bomb
 export async function writeZipBomb(file: string, { entries, entryBytes }: BombShape): Promise<number> {
   const data = zlib.deflateRawSync(Buffer.alloc(entryBytes), { level: 9 });
   const crc = zlib.crc32(Buffer.alloc(entryBytes));
+  const zipEntries = Array.from({ length: entries }, (_, i): ZipEntry => ({ name: `bomb/${i}.jpg`, data, size: entryBytes, crc, deflated: true, mode: 0o100644 }));
+  await fs.writeFile(file, buildZip(zipEntries));
+  return (await fs.stat(file)).size;
+}
+
+/** One zip entry: `data` as stored (raw deflate when `deflated`), `size` and `crc` of the uncompressed bytes, `mode` the Unix file mode. */
+export type ZipEntry = { name: string; data: Buffer; size: number; crc: number; deflated: boolean; mode: number };
+
+/** A minimal zip of these entries, names exactly as given (no validation: tests feed it hostile names). */
+export function buildZip(entries: readonly ZipEntry[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (let i = 0; i < entries; i++) {
-    const name = Buffer.from(`bomb/${i}.jpg`);
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(entryBytes, 22);
-    local.writeUInt16LE(name.length, 26);
+    writeEntryFields(local, 4, entry, name.length);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(entryBytes, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE((0o100644 << 16) >>> 0, 38);
+    central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the mode bits count
+    writeEntryFields(central, 6, entry, name.length);
+    central.writeUInt32LE((entry.mode << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
+    locals.push(local, name, entry.data);
     centrals.push(central, name);
-    offset += local.length + name.length + data.length;
+    offset += local.length + name.length + entry.data.length;
   }
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries, 8);
-  end.writeUInt16LE(entries, 10);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
-  await fs.writeFile(file, Buffer.concat([...locals, directory, end]));
-  return (await fs.stat(file)).size;
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/** The fields a local header and the central directory share, in the same order, from "version needed" on. */
+function writeEntryFields(header: Buffer, at: number, entry: ZipEntry, nameLength: number): void {
+  header.writeUInt16LE(20, at);
+  header.writeUInt16LE(entry.deflated ? 8 : 0, at + 4);
+  header.writeUInt32LE(entry.crc, at + 10);
+  header.writeUInt32LE(entry.data.length, at + 14);
+  header.writeUInt32LE(entry.size, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
 }
