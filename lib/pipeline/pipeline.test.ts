@@ -16,8 +16,9 @@ import { defaultTrainOptions } from "../train/train-head";
 import { buildCatalog } from "./build-catalog";
 import { cosineRanking, runProtocols } from "./evaluate";
 import { loadItemFeatures } from "./item-features";
-import { embedItems } from "./model-index";
+import { embedItems, loadColoursFor } from "./model-index";
 import { classifyFeatures } from "../train/linear-classifier";
+import { calibrateProbabilities } from "../search/honest-prior";
 import { publishTrainedModel, trainModel } from "./train-model";
 
 // One small real catalog (8 article types from the shared data set) carried through
@@ -146,7 +147,9 @@ describe("catalog pipeline on a real subset", () => {
     const [frozen] = await runProtocols(backbone, input, await embedItems(dirs().modelsDir, backbone, filtered, features), [
       { name: "frozen", ranking: cosineRanking },
     ]);
-    const embeddedTrained = await embedItems(dirs().modelsDir, result.model, filtered, features);
+    // The trained model fuses colour when the catalog has colour names: its index takes the items' colours.
+    const colours = await loadColoursFor({ ...dirs(), maxPixels: 50_000_000 }, result.model, filtered);
+    const embeddedTrained = await embedItems(dirs().modelsDir, result.model, filtered, features, colours);
     // The served graph's probabilities are the linear classifier's, computed as in JavaScript.
     const dim = backbone.features!.dim;
     const classes = result.model.classifier!.labels.length;
@@ -178,9 +181,13 @@ describe("catalog pipeline on a real subset", () => {
     const outcome = await service.searchByImage(await fs.readFile(path.join(subset.imagesDir, `${probe.id}.jpg`)), { k: 5 });
     expect(outcome.hits[0]!.item.imageHash).toBe(probe.imageHash);
     expect(outcome.hits[0]!.score).toBeGreaterThan(0.99);
-    // The served prediction is the linear classifier's on the probe's descriptor: its top label, with that probability.
+    // The served prediction is the linear classifier's on the probe's descriptor: its top label, with that probability,
     const probeRow = filtered.findIndex((item) => item.id === probe.id);
-    const probeProbabilities = classifyFeatures(result.classifier!.classifier, features.subarray(probeRow * dim, (probeRow + 1) * dim));
+    // ...tempered by the temperature fitted on val (the served confidence is calibrated).
+    const probeProbabilities = calibrateProbabilities(
+      classifyFeatures(result.classifier!.classifier, features.subarray(probeRow * dim, (probeRow + 1) * dim)),
+      result.model.ranking!.temperature ?? 1,
+    );
     const top = outcome.predicted![0]!;
     expect(top.confidence).toBeCloseTo(Math.max(...probeProbabilities), 2);
     expect(top.confidence).toBeCloseTo(probeProbabilities[result.model.classifier!.labels.indexOf(top.label)]!, 2);
