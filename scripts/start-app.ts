@@ -6,10 +6,11 @@ import { hasCatalog } from "../lib/catalog/store";
 import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
 import { AppError } from "../lib/errors";
-import { BACKBONE_NAME, TRAINED_NAME, manifestPath } from "../lib/model/manifest";
+import { BACKBONE_NAME, TRAINED_NAME, manifestPath, resolveServedModel } from "../lib/model/manifest";
+import { loadQualityScale } from "../lib/search/quality-file";
 
-// `npm run app`: builds whatever is missing (model, default catalog, trained head,
-// production bundle), then serves the app with `next start` on PORT (default 3000).
+// `npm run app`: builds whatever is missing (model, default catalog, trained head, its
+// match-quality curve, production bundle), then serves the app with `next start` on PORT (default 3000).
 const optionsSchema = z.object({
   skipTrain: z.boolean().default(false),
   rebuildNext: z.boolean().default(false),
@@ -27,6 +28,9 @@ await runCli(async () => {
   if (!existsSync(manifestPath(config.MODELS_DIR, BACKBONE_NAME))) step("model", "npm", ["run", "model:build"]);
   if (!(await hasCatalog(config.CATALOG_DIR))) step("catalog", "npm", ["run", "catalog:build", "--", "--quiet"]);
   if (!options.skipTrain && !existsSync(manifestPath(config.MODELS_DIR, TRAINED_NAME))) step("train", "npm", ["run", "train"]);
+  // Match quality is fitted per model: a served model without its curve shows uncalibrated scores.
+  const served = await resolveServedModel(config.MODELS_DIR);
+  if (!(await loadQualityScale(config.MODELS_DIR, served)).calibrated) step("calibrate", "npm", ["run", "calibrate"]);
   if (options.rebuildNext || !existsSync(path.join(process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) step("next build", "npx", ["next", "build"]);
   step("serve", "npx", ["next", "start", "-p", process.env.PORT ?? "3000"]);
 });
