@@ -13,6 +13,9 @@ export function ImagePicker({ name, inputId }: { name: string; inputId: string }
   const inputRef = useRef<HTMLInputElement>(null);
   const [picked, setPicked] = useState<Picked | null>(null);
   const [dragging, setDragging] = useState(false);
+  // Drop and paste work only once React has attached its handlers: say so (tests wait for it).
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   useEffect(() => () => revoke(picked), [picked]);
 
@@ -58,6 +61,7 @@ export function ImagePicker({ name, inputId }: { name: string; inputId: string }
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
         data-testid="dropzone"
+        data-ready={ready ? "true" : undefined}
         className={`flex min-h-32 cursor-pointer flex-col items-center justify-center gap-2 rounded-lg border-2 border-dashed p-6 text-center transition has-[:focus-visible]:outline has-[:focus-visible]:outline-3 has-[:focus-visible]:outline-blue-600 ${
           dragging ? "border-blue-600 bg-blue-50" : "border-neutral-300 bg-white hover:border-neutral-400"
         }`}

@@ -65,7 +65,8 @@ export class SearchFormObject {
 export class HomePage extends SearchFormObject {
   async goto(): Promise<this> {
     await this.page.goto("/");
-    await this.form.waitFor();
+    // Hydrated: a drop or paste dispatched before React attaches its handlers would be lost.
+    await this.form.locator('[data-testid="dropzone"][data-ready="true"]').waitFor();
     return this;
   }
 }
