@@ -1,5 +1,6 @@
 import type { Config } from "../config";
 import { createProgress, type ProgressSink } from "../progress";
+import { labelColumnOf } from "../search/category-ranker";
 import { fitIsotonic, type QualityCalibration, type ScoredOutcome } from "../search/match-quality";
 import { writeQualityCalibration } from "../search/quality-file";
 import { createSearchService } from "../search/search-service";
@@ -45,7 +46,7 @@ export async function calibrateMatchQuality(
   const calibration: QualityCalibration = {
     version: 1,
     modelId: model.id,
-    target: `same ${model.classifier?.labelColumn ?? "articleType"} as the query`,
+    target: `same ${labelColumnOf(model)} as the query`,
     fittedOn:
       `val split: ${outcomes.length} queries × first ${CALIBRATION_K} results, served ranking score (cosine + category boost)` +
       (misses.length > 0 ? `; ${misses.length} non-product images (seed ${CALIBRATION_NON_PRODUCT_SEED}) as misses, weighted to ${options.noProductShare} of queries` : ""),
