@@ -11,6 +11,8 @@ import { defaultTrainOptions } from "../lib/train/train-head";
 import { setTrainingBackend } from "../lib/train/backend";
 
 const d = defaultTrainOptions;
+/** Chosen on the validation split's dev-pool scenes against the training time it costs (docs/decisions/0012). */
+const SCENES_DEFAULT = 3000;
 const optionsSchema = z.object({
   catalog: z.string().optional(),
   hidden: z.coerce.number().int().min(0).max(8192).default(d.hiddenDim),
@@ -36,6 +38,8 @@ const optionsSchema = z.object({
   classifierL2: z.coerce.number().positive().default(0.01),
   classifierEvaluations: z.coerce.number().int().min(1).max(10_000).default(150),
   noReindex: z.boolean().default(false),
+  /** Train products composited onto dev-pool scenes, added to the training rows (0: studio photos only). */
+  scenes: z.coerce.number().int().min(0).max(100_000).default(SCENES_DEFAULT),
 });
 
 await runCli(async () => {
@@ -61,6 +65,7 @@ await runCli(async () => {
       options.classifier === "linear"
         ? { l2: options.classifierL2, maxEvaluations: options.classifierEvaluations, progress: process.stderr }
         : undefined,
+    scenes: { count: options.scenes, seed: options.seed },
     train: {
       hiddenDim: options.hidden,
       embedDim: options.dim,
@@ -87,6 +92,8 @@ await runCli(async () => {
       );
     },
   });
+  const sc = result.scenes;
+  console.log(`scenes: ${sc.composed} train products on dev-pool scenes (${sc.computed} embedded, ${sc.cached} cached, ${sc.skipped} skipped) in ${formatDuration(sc.seconds)}`);
   for (const b of result.boostSearch) {
     console.log(
       `val ${describeRanking(b.ranking)}: P@5 ${b.val.pAt5.toFixed(4)} MRR ${b.val.mrr.toFixed(4)} mAP@10 ${b.val.mapAt10.toFixed(4)}`,
@@ -132,6 +139,7 @@ await runCli(async () => {
       valAccuracy: result.classifier.valAccuracy,
       seconds: result.classifier.seconds,
     },
+    scenes: result.scenes,
     boostSearch: result.boostSearch,
     calibration: result.calibration,
     colour: { shares: result.colour.shares, modes: fusion.modes, indexShare: fusion.indexShare, gamma: fusion.learned?.gamma, nameAccuracy: result.colour.nameAccuracy, seconds: result.colour.seconds },

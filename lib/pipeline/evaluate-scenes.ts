@@ -3,18 +3,18 @@ import { readCatalog, imagePathFor } from "../catalog/store";
 import type { CatalogItem } from "../catalog/types";
 import type { Config } from "../config";
 import { AppError, toAppError } from "../errors";
-import { cutOutStudioProduct } from "../image/studio-mask";
 import { createAttributeRelevances, evaluateUnderRelevances, type RankedItems } from "../metrics/attribute-relevance";
 import { createProgress, type ProgressSink } from "../progress";
 import type { EvalResult, EvalVariant } from "../metrics/report";
 import { summarizeLatency } from "../metrics/retrieval";
+import { computeCalibrationError, type Forecast } from "../metrics/calibration-error";
+import { BAND_FLOOR } from "../search/match-quality";
 import { createRng, shuffleInPlace } from "../random";
-import { composeScene } from "../scene/compose-scene";
-import { listAvailablePhotoScenes, readPhotoScenes } from "../scene/photo-scenes";
-import { createPhotoBackground, createProceduralBackground, type SceneBackground } from "../scene/scene-background";
+import type { SceneBackground } from "../scene/scene-background";
 import { sceneKinds, type ScenePool } from "../scene/scene-kinds";
 import { createSearchService } from "../search/search-service";
 import { resolveEvaluatedModels } from "./evaluate-catalog";
+import { composeProductScenes, loadSceneBackgrounds, type SceneBackgrounds } from "./scene-composites";
 
 export type SceneProtocolOptions = {
   /** The split whose products are photographed: test for the report, val (with the dev pool) for choices. */
@@ -53,8 +53,9 @@ export async function evaluateScenes(config: Config, options: SceneProtocolOptio
   const { items: all, manifest } = await readCatalog(config.CATALOG_DIR);
   const items = all.filter((item) => item.split !== "excluded");
   const sample = sampleStratified(items.filter((item) => item.split === options.split), options.count, options.seed);
-  const { backgrounds, photoNames } = options.studio ? { backgrounds: new Map<string, SceneBackground[]>(), photoNames: [] } : await loadBackgrounds(options.pool);
-  const { queries, skipped } = options.studio ? await studioQueries(config, sample) : await composeQueries(config, sample, backgrounds, options);
+  const scenes: SceneBackgrounds = options.studio ? { backgrounds: new Map(), photoNames: [] } : await loadSceneBackgrounds(options.pool);
+  const { photoNames } = scenes;
+  const { queries, skipped } = options.studio ? await studioQueries(config, sample) : await composeQueries(config, sample, scenes, options);
   const composeSeconds = (performance.now() - started) / 1000;
 
   const relevances = createAttributeRelevances(manifest.labelColumn);
@@ -70,16 +71,31 @@ export async function evaluateScenes(config: Config, options: SceneProtocolOptio
     if (!service) continue;
     const ranked: RankedItems<CatalogItem>[] = [];
     const latencies: number[] = [];
+    const forecasts: Forecast[] = [];
+    let rightShownGood = 0;
+    let right = 0;
+    let calibrated = true;
     const progress = createProgress({ label: `scenes ${model.name}`, total: queries.length, unit: "query", sink: options.progress });
     for (const query of queries) {
       const outcome = await service.searchByImage(query.bytes, { k: options.k + 1 });
       latencies.push(outcome.tookMs.total);
+      calibrated &&= outcome.qualityCalibrated;
       const results = outcome.hits.filter((hit) => hit.item.id !== query.item.id).slice(0, options.k);
+      for (const hit of results.slice(0, 10)) forecasts.push({ p: hit.quality, relevant: hit.item.label === query.item.label });
+      const first = results[0];
+      if (first && first.item.label === query.item.label) {
+        right++;
+        if (first.quality >= BAND_FLOOR.good) rightShownGood++;
+      }
       ranked.push({ query: query.item, label: query.kind, results: results.map((hit) => hit.item) });
       progress?.advance();
     }
     progress?.finish();
     const byRelevance = evaluateUnderRelevances(ranked, relevances);
+    const qualityDetails = () => ({
+      "match quality ECE (first 10 results, 10 bins)": `${computeCalibrationError(forecasts, 10).toFixed(4)}${calibrated ? "" : " (not calibrated)"}`,
+      "right first result shown Good or better": `${right === 0 ? "–" : (rightShownGood / right).toFixed(3)} (${rightShownGood}/${right})`,
+    });
     const type = byRelevance[0]!;
     const byOrigin = (origin: SceneBackground["origin"]) => {
       const rows = ranked.filter((_, i) => queries[i]!.background?.origin === origin);
@@ -91,9 +107,10 @@ export async function evaluateScenes(config: Config, options: SceneProtocolOptio
       perLabel: type.perLabel,
       latency: summarizeLatency(latencies),
       details: options.studio
-        ? { model: `${model.name} (${model.id})` }
+        ? { model: `${model.name} (${model.id})`, ...qualityDetails() }
         : {
             model: `${model.name} (${model.id})`,
+            ...qualityDetails(),
             "P@5 type / type+colour, procedural scenes": byOrigin("procedural"),
             "P@5 type / type+colour, photographed scenes": byOrigin("photo"),
           },
@@ -147,18 +164,6 @@ export function sampleStratified(items: readonly CatalogItem[], count: number, s
   return shuffleInPlace(picked, rng).slice(0, count);
 }
 
-async function loadBackgrounds(pool: ScenePool): Promise<{ backgrounds: Map<string, SceneBackground[]>; photoNames: string[] }> {
-  const photos = listAvailablePhotoScenes(pool);
-  const bytes = await readPhotoScenes(photos);
-  const backgrounds = new Map<string, SceneBackground[]>();
-  for (const kind of sceneKinds) {
-    const own = photos.filter((p) => p.kind === kind).map((p) => createPhotoBackground(p, bytes.get(p.name)!));
-    // The origins alternate within a kind: procedural, a photograph, procedural, the next one...
-    backgrounds.set(kind, own.length === 0 ? [createProceduralBackground(kind)] : own.flatMap((b) => [createProceduralBackground(kind), b]));
-  }
-  return { backgrounds, photoNames: photos.map((p) => p.name) };
-}
-
 /** Each product's own studio photo, unchanged, as the query (grouped by its label). */
 async function studioQueries(config: Config, sample: readonly CatalogItem[]): Promise<{ queries: SceneQuery[]; skipped: number }> {
   const queries: SceneQuery[] = [];
@@ -169,23 +174,13 @@ async function studioQueries(config: Config, sample: readonly CatalogItem[]): Pr
 async function composeQueries(
   config: Config,
   sample: readonly CatalogItem[],
-  backgrounds: ReadonlyMap<string, SceneBackground[]>,
+  backgrounds: SceneBackgrounds,
   options: SceneProtocolOptions,
 ): Promise<{ queries: SceneQuery[]; skipped: number }> {
   const queries: SceneQuery[] = [];
-  let skipped = 0;
-  for (const [i, item] of sample.entries()) {
-    const kind = sceneKinds[i % sceneKinds.length]!;
-    const choices = backgrounds.get(kind)!;
-    const background = choices[Math.floor(i / sceneKinds.length) % choices.length]!;
-    const product = await cutOutStudioProduct(await fs.readFile(imagePathFor(config.CATALOG_DIR, item)), { maxPixels: config.MAX_IMAGE_PIXELS });
-    if (!product.mask.box) {
-      skipped++;
-      continue;
-    }
-    const seed = (Math.imul(options.seed ^ poolSalt[options.pool], 0x9e3779b1) + i) >>> 0;
-    const { bytes } = await composeScene(product, background, seed);
-    queries.push({ item, bytes, kind, background });
-  }
+  const seedOf = (i: number) => (Math.imul(options.seed ^ poolSalt[options.pool], 0x9e3779b1) + i) >>> 0;
+  const { skipped } = await composeProductScenes(config.CATALOG_DIR, sample, backgrounds, seedOf, config.MAX_IMAGE_PIXELS, (scene) => {
+    queries.push(scene);
+  });
   return { queries, skipped };
 }

@@ -20,6 +20,7 @@ import { embedItems, loadColoursFor } from "./model-index";
 import { classifyFeatures } from "../train/linear-classifier";
 import { calibrateProbabilities } from "../search/honest-prior";
 import { publishTrainedModel, trainModel } from "./train-model";
+import { loadSceneFeatures } from "./scene-features";
 
 // One small real catalog (8 article types from the shared data set) carried through
 // the whole offline pipeline: build, kill -9 and resume, train, evaluate, search.
@@ -135,8 +136,19 @@ describe("catalog pipeline on a real subset", () => {
       boosts: [0, 0.2],
       train: { ...defaultTrainOptions, hiddenDim: 0, embedDim: 64, p: 8, dropout: 0.1, maxEpochs: 15, seed: 1 },
       classifier: { l2: 0.01, maxEvaluations: 60 },
+      scenes: { count: 16, seed: 5 },
     });
     expect(result.log.length).toBeGreaterThan(0);
+    // The scene composites were made from train products, embedded once and cached by content:
+    // the same request again composes the same photos and embeds none of them.
+    expect(result.scenes.composed + result.scenes.skipped).toBe(16);
+    expect(result.scenes.computed).toBe(result.scenes.composed);
+    const trainItems = items.filter((item) => item.split === "train");
+    const again = await loadSceneFeatures({ ...dirs(), maxPixels: 50_000_000 }, backbone, trainItems, { count: 16, seed: 5 });
+    expect(again.stats).toMatchObject({ composed: result.scenes.composed, cached: result.scenes.composed, computed: 0 });
+    expect(again.items.every((item) => item.split === "train")).toBe(true);
+    expect(new Set(again.items.map((item) => item.label)).size).toBe(8);
+    expect(again.features.length).toBe(again.items.length * backbone.features!.dim);
     expect(result.model.kind).toBe("trained");
     expect(result.model.classifier?.labels).toHaveLength(8);
 

@@ -20,6 +20,8 @@ import { loadItemColours } from "./item-colours";
 import { runProtocols } from "./evaluate";
 import { loadItemFeatures } from "./item-features";
 import { embedItems } from "./model-index";
+import { loadSceneFeatures, type SceneFeatures, type SceneTrainingOptions } from "./scene-features";
+import type { TrainSet } from "../train/types";
 
 export type TrainModelOptions = {
   modelsDir: string;
@@ -37,6 +39,11 @@ export type TrainModelOptions = {
    * (fitted after the head); absent = the head's cosine classifier serves them.
    */
   classifier?: LinearClassifierOptions;
+  /**
+   * Train products photographed on dev-pool scenes, added to the head's and the classifier's
+   * training rows with their product's label (lib/pipeline/scene-features.ts); absent or count 0: studio photos only.
+   */
+  scenes?: SceneTrainingOptions;
   onEpoch?: (log: EpochLog) => void;
 };
 
@@ -53,6 +60,8 @@ export type TrainModelResult = {
   calibration?: { temperature: number; nll: number; nllAtOne: number };
   /** The colour fusion chosen on validation, with the results per embedding share; and what computing the colours cost. */
   colour: ColourChoice & { computed: number; seconds: number };
+  /** The scene composites trained on and what they cost. */
+  scenes: SceneFeatures["stats"];
 };
 
 /** The strongest plain matches the served ranking always keeps (a guarantee, not a tuned value: decision 0012). */
@@ -94,8 +103,10 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
     features: gatherRows(features, dim, rows),
     labels: Int32Array.from(rows, (row) => classOf.get(filtered[row]!.label)!),
   });
-  const trainSet = toSet(trainRows);
+  const studioTrain = toSet(trainRows);
   const val = toSet(valRows);
+  const scenes = await loadSceneFeatures(options, backbone, trainRows.map((row) => filtered[row]!), options.scenes ?? { count: 0, seed: 0 });
+  const trainSet = appendRows(studioTrain, scenes.features, Int32Array.from(scenes.items, (item) => classOf.get(item.label)!));
   const { weights, log, bestEpoch } = await trainHead(trainSet, val, labels.length, options.train, options.onEpoch);
   let classifier: TrainModelResult["classifier"];
   if (options.classifier) {
@@ -140,7 +151,20 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
     boostSearch,
     calibration,
     colour: { ...choice, computed: loaded.computed, seconds: loaded.seconds },
+    scenes: scenes.stats,
   };
+}
+
+/** A training set with more labelled rows after its own. */
+function appendRows(set: TrainSet, features: Float32Array, labels: Int32Array): TrainSet {
+  if (labels.length === 0) return set;
+  const joined = new Float32Array(set.features.length + features.length);
+  joined.set(set.features);
+  joined.set(features, set.features.length);
+  const joinedLabels = new Int32Array(set.labels.length + labels.length);
+  joinedLabels.set(set.labels);
+  joinedLabels.set(labels, set.labels.length);
+  return { features: joined, labels: joinedLabels };
 }
 
 function argMax(values: Float32Array): number {

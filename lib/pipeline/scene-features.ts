@@ -1,0 +1,114 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import type { CatalogItem } from "../catalog/types";
+import { defaultColourDescriptor } from "../colour/colour-descriptor";
+import { Embedder } from "../embed/embedder";
+import { VectorCache } from "../embed/vector-cache";
+import { normalisePixels } from "../image/preprocess";
+import type { ModelManifest } from "../model/manifest";
+import { createProgress } from "../progress";
+import { prepareQuery } from "../region/query-region";
+import { sampleStratified } from "./evaluate-scenes";
+import type { ItemFeatureOptions } from "./item-features";
+import { composeProductScenes, loadSceneBackgrounds } from "./scene-composites";
+
+export type SceneTrainingOptions = {
+  /** Composites made (one per sampled product, stratified by label); 0 = none. */
+  count: number;
+  seed: number;
+};
+
+export type SceneFeatures = {
+  /** The product each row shows, in row order. */
+  items: CatalogItem[];
+  /** Backbone descriptors of the composites as the served query path prepares them, [items, dim]. */
+  features: Float32Array;
+  stats: { composed: number; cached: number; computed: number; skipped: number; seconds: number };
+};
+
+/** Composites for training come from the dev pool only (the eval pool is never trained or tuned on) and from their own seeds. */
+const TRAIN_POOL = "dev" as const;
+const TRAIN_SALT = 0x7a1_5cee;
+const BATCH = 16;
+
+/** Where the scene descriptors are cached, per backbone: keyed by the composite photo's sha256. */
+export function sceneFeatureCacheDir(cacheDir: string, backbone: ModelManifest): string {
+  return path.join(cacheDir, `scene-features-${backbone.id}`);
+}
+
+/**
+ * Backbone descriptors of `options.count` train products photographed on dev-pool scenes: each
+ * product cut out and composited (lib/scene), then prepared exactly as a query photo is served
+ * (`prepareQuery` with crop=auto: the region found, its background neutralised) and run through
+ * the backbone. Cached by the composite's content hash, so a rerun composes but never re-embeds.
+ */
+export async function loadSceneFeatures(
+  options: ItemFeatureOptions,
+  backbone: ModelManifest,
+  trainItems: readonly CatalogItem[],
+  scene: SceneTrainingOptions,
+): Promise<SceneFeatures> {
+  const started = Date.now();
+  const dim = backbone.features?.dim ?? backbone.embedding.dim;
+  if (scene.count <= 0 || trainItems.length === 0) {
+    return { items: [], features: new Float32Array(0), stats: { composed: 0, cached: 0, computed: 0, skipped: 0, seconds: 0 } };
+  }
+  const sample = sampleStratified(trainItems, scene.count, scene.seed ^ TRAIN_SALT);
+  const backgrounds = await loadSceneBackgrounds(TRAIN_POOL);
+  const cache = await VectorCache.open(sceneFeatureCacheDir(options.cacheDir, backbone), dim);
+  const embedder = await Embedder.create(options.modelsDir, backbone, { threads: options.threads });
+  const limits = { maxPixels: options.maxPixels };
+  const progress = createProgress({ label: "scenes", total: sample.length, unit: "photo", sink: options.progress });
+  const rows: { item: CatalogItem; key: string }[] = [];
+  let pending: { key: string; pixels: Float32Array }[] = [];
+  let running: Promise<void> = Promise.resolve();
+  let cached = 0;
+  let computed = 0;
+  const runPending = () => {
+    const batch = pending;
+    pending = [];
+    // The backbone runs on ORT's threads while the next composites are made on this one.
+    running = running.then(async () => {
+      if (batch.length === 0) return;
+      const out = await embedder.runBatch(batch.map((b) => b.pixels), true);
+      const features = out.features ?? out.embedding;
+      batch.forEach((b, i) => cache.put(b.key, features.subarray(i * dim, (i + 1) * dim)));
+      computed += batch.length;
+      progress?.advance(batch.length);
+    });
+    return running;
+  };
+  try {
+    const seedOf = (i: number) => (Math.imul(scene.seed ^ TRAIN_SALT, 0x9e3779b1) + i) >>> 0;
+    const { skipped } = await composeProductScenes(options.catalogDir, sample, backgrounds, seedOf, options.maxPixels, async ({ item, bytes }) => {
+      const key = createHash("sha256").update(bytes).digest("hex");
+      rows.push({ item, key });
+      if (cache.has(key) || pending.some((p) => p.key === key)) {
+        cached++;
+        progress?.skip(1);
+        return;
+      }
+      const prepared = await prepareQuery(bytes, backbone.preprocess, defaultColourDescriptor, limits, { source: "auto" });
+      const pixels = prepared.pixels ? normalisePixels(prepared.pixels, backbone.preprocess) : await embedder.preprocess(bytes, limits);
+      pending.push({ key, pixels });
+      if (pending.length >= BATCH) {
+        await running;
+        void runPending();
+      }
+    });
+    await running;
+    await runPending();
+    await cache.flush();
+    progress?.finish();
+    const features = new Float32Array(rows.length * dim);
+    rows.forEach((row, r) => features.set(cache.get(row.key)!, r * dim));
+    return {
+      items: rows.map((r) => r.item),
+      features,
+      stats: { composed: rows.length, cached, computed, skipped, seconds: (Date.now() - started) / 1000 },
+    };
+  } finally {
+    await running.catch(() => {});
+    await embedder.dispose();
+  }
+}
