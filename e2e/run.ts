@@ -16,6 +16,7 @@ try {
   await import("./crop-box.e2e");
   await import("./feedback-explore.e2e");
   await import("./http-edges.e2e");
+  await import("./text-search.e2e");
   const browser = await launchBrowser();
   try {
     ({ failed } = await runTests(browser, server.baseUrl));

@@ -18,7 +18,7 @@ const rootWebFiles = ["instrumentation.ts", "proxy.ts", "middleware.ts"];
 const layers: readonly (readonly string[])[] = [
   ["lib/errors", "lib/fs", "lib/random", "lib/matrix", "lib/net", "lib/progress", "lib/plural"],
   ["lib/onnx", "lib/image", "lib/colour", "lib/scene", "lib/catalog"],
-  ["lib/config", "lib/index", "lib/metrics", "lib/train"],
+  ["lib/config", "lib/index", "lib/metrics", "lib/train", "lib/text"],
   ["lib/model"],
   ["lib/embed", "lib/region", "lib/vector-store"],
   ["lib/search"],

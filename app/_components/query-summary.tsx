@@ -6,7 +6,10 @@ import { CropBox } from "./crop-box";
 import { formatScore } from "./product-card";
 
 type QuerySummaryProps = {
-  src: string;
+  /** The query photo (absent for a search by words alone). */
+  src?: string;
+  /** The words searched for, and the URL of the same search without them. */
+  text?: { value: string; removeHref: string };
   predicted: PredictedLabel[] | null;
   colour?: PredictedColour | null;
   region?: QueryRegion;
@@ -15,16 +18,29 @@ type QuerySummaryProps = {
 };
 
 /** The query photo of a results page with the region searched as a movable crop box, and the guessed category and colour when the model has them. */
-export function QuerySummary({ src, predicted, colour, region, shareHref }: QuerySummaryProps) {
+export function QuerySummary({ src, text, predicted, colour, region, shareHref }: QuerySummaryProps) {
   const [best, ...others] = predicted ?? [];
   const boxed = region && region.source !== "none" && (region.w < 0.999 || region.h < 0.999);
   return (
     <figure className="flex flex-col items-center gap-3 rounded-lg border border-neutral-200 bg-white p-4">
-      <p className="self-start text-xs font-medium uppercase tracking-wide text-neutral-500">Your photo</p>
-      <CropBox key={region ? `${region.source}:${region.x},${region.y},${region.w},${region.h}` : "none"} region={region} href={shareHref}>
-        {/* eslint-disable-next-line @next/next/no-img-element */}
-        <img src={src} alt="Your query photo" className="block h-40 w-auto max-w-full object-contain" data-testid="query-image" draggable={false} />
-      </CropBox>
+      {text && (
+        <p className="flex w-full items-center gap-2 text-sm" data-testid="query-text">
+          <span className="text-xs font-medium uppercase tracking-wide text-neutral-500">Words</span>
+          <span className="min-w-0 flex-1 truncate font-semibold">“{text.value}”</span>
+          <Link href={text.removeHref} className="rounded px-1.5 text-blue-800 hover:bg-blue-50" aria-label={`Remove the words “${text.value}”`} data-testid="remove-text">
+            ✕
+          </Link>
+        </p>
+      )}
+      {src && (
+        <>
+          <p className="self-start text-xs font-medium uppercase tracking-wide text-neutral-500">Your photo</p>
+          <CropBox key={region ? `${region.source}:${region.x},${region.y},${region.w},${region.h}` : "none"} region={region} href={shareHref}>
+            {/* eslint-disable-next-line @next/next/no-img-element */}
+            <img src={src} alt="Your query photo" className="block h-40 w-auto max-w-full object-contain" data-testid="query-image" draggable={false} />
+          </CropBox>
+        </>
+      )}
       {region && (
         <p className="self-start text-xs text-neutral-600" data-testid="region-source">
           {region.source === "auto" ? (boxed ? "Searched the product found in the box" : "Searched the whole photo") : region.source === "user" ? "Searched your crop" : "Searched the whole photo"}

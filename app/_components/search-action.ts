@@ -12,8 +12,8 @@ import { buildShareHref } from "@/lib/share/share-url";
 export type SearchFormState = { error: { code: ErrorCode; message: string } | null };
 
 /**
- * Receives the upload, reduces it to the canonical query image and redirects to
- * the shareable results URL that carries it; bad input comes back as a message.
+ * Receives the upload and/or the words, reduces the photo to the canonical query image and
+ * redirects to the shareable results URL that carries them; bad input comes back as a message.
  */
 export async function submitSearch(_previous: SearchFormState, form: FormData): Promise<SearchFormState> {
   const href = await attempt(async () => {
@@ -22,9 +22,13 @@ export async function submitSearch(_previous: SearchFormState, form: FormData): 
     const fields = [...form.entries()].filter((entry): entry is [string, string] => typeof entry[1] === "string");
     const options = parseSearchParams(new URLSearchParams(fields));
     const filters = resolveFilters(runtime.facets, options.filters);
+    const text = options.text;
+    // Words alone need no photo; with a photo the words narrow its results.
+    const photo = form.get("image");
+    if (text && !(photo instanceof File && photo.size > 0)) return buildShareHref({ text, k: options.k, filters });
     const upload = await readImageField(form, runtime.config.MAX_UPLOAD_BYTES);
     const query = await toSharedQueryImage(runtime, upload);
-    return buildShareHref({ query: query.bytes, k: options.k, filters });
+    return buildShareHref({ query: query.bytes, text, k: options.k, filters });
   });
   if (!href.ok) return { error: { code: href.error.code, message: href.error.message } };
   redirect(href.value);

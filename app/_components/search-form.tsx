@@ -6,11 +6,12 @@ import type { SearchFilters } from "@/lib/vector-store/types";
 import { K_DEFAULT } from "@/lib/search/k-bounds";
 import { FilterFields } from "./filter-fields";
 import { ImagePicker } from "./image-picker";
+import { TextField } from "./text-field";
 import { submitSearch, type SearchFormState } from "./search-action";
 
 const initialState: SearchFormState = { error: null };
 
-/** Upload form: photo, filters and k; lands on the shareable results URL. */
+/** Search form: photo and/or words, filters and k; lands on the shareable results URL. */
 export function SearchForm({
   facets,
   maxUploadBytes,
@@ -32,11 +33,12 @@ export function SearchForm({
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const file = form.get("image");
-    if (!(file instanceof File) || file.size === 0) {
-      setLocalError("Choose, drop or paste a photo first.");
+    const hasPhoto = file instanceof File && file.size > 0;
+    if (!hasPhoto && String(form.get("text") ?? "").trim() === "") {
+      setLocalError("Choose, drop or paste a photo, or type some words, first.");
       return;
     }
-    if (file.size > maxUploadBytes) {
+    if (hasPhoto && file.size > maxUploadBytes) {
       setLocalError(`That photo is ${formatMegabytes(file.size)}; the limit is ${formatMegabytes(maxUploadBytes)}.`);
       return;
     }
@@ -47,6 +49,7 @@ export function SearchForm({
   return (
     <form action={formAction} onSubmit={onSubmit} aria-busy={pending} className="flex flex-col gap-4" data-testid="search-form">
       <ImagePicker name="image" inputId={`${idPrefix}-image`} />
+      <TextField idPrefix={idPrefix} />
       <FilterFields facets={facets} defaultK={K_DEFAULT} fixed={fixedFilters} idPrefix={idPrefix} />
       <div className="flex items-center gap-4">
         <button

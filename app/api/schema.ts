@@ -24,8 +24,12 @@ export const itemIdSchema = z
 export const resultSchema = z
   .object({
     id: z.string(),
-    score: z.number().describe("Cosine similarity in [-1, 1]"),
-    quality: z.number().min(0).max(1).describe("Match quality: the probability (calibrated on the validation split) that this result is the query's type"),
+    score: z.number().describe("Cosine similarity in [-1, 1]; text-only searches (GET): the text score relative to the best match, in (0, 1]"),
+    quality: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe("Match quality: the probability (calibrated on the validation split) that this result is the query's type; text-only searches: 1 (every result holds every word)"),
     band: z.enum(qualityBands).describe("excellent: quality ≥ 0.9; good: ≥ 0.6; weak: below"),
     articleType: z.string(),
     masterCategory: z.string(),

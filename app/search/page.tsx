@@ -7,7 +7,7 @@ import { groupIdenticalPhotos } from "@/lib/search/group-identical";
 import { K_MAX } from "@/lib/search/k-bounds";
 import { resolveFilters } from "@/lib/server/catalog-facets";
 import { attempt, getPageRuntime } from "@/lib/server/page-runtime";
-import { searchByImage } from "@/lib/server/search-runtime";
+import { searchByImage, searchByText } from "@/lib/server/search-runtime";
 import { encodeQueryParam, queryImageType } from "@/lib/share/query-param";
 import { toCropParam } from "@/lib/share/region-param";
 import { buildShareHref, parseShareParams } from "@/lib/share/share-url";
@@ -19,6 +19,7 @@ import { NoMatchPanel } from "../_components/no-match-panel";
 import { ProductGrid } from "../_components/product-grid";
 import { QuerySummary } from "../_components/query-summary";
 import { ResultTools, ShowMore } from "../_components/result-tools";
+import { TextField } from "../_components/text-field";
 
 export const metadata: Metadata = { title: "Results" };
 
@@ -46,10 +47,15 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
   const canonical = buildShareHref(shared.value);
   if (canonical !== `/search?${toQueryString(raw)}`) redirect(canonical);
 
-  const { query, k, filters, region, mode = "balanced", offset = 0, sort = "match", feedback = { positive: [], negative: [] } } = shared.value;
+  const { query, text, k, filters, region, mode = "balanced", offset = 0, sort = "match", feedback = { positive: [], negative: [] } } = shared.value;
   // Three times k, so that k distinct photos remain once identical photos are folded together.
   const fetched = Math.min(k * 3, K_MAX);
-  const outcome = await attempt(() => searchByImage(runtime.value, query, { k: fetched, filters, region, mode, offset, sort, feedback, facets: true }));
+  // A photo (with or without words), or words alone.
+  const outcome = await attempt(() =>
+    query
+      ? searchByImage(runtime.value, query, { k: fetched, filters, region, mode, offset, sort, feedback, facets: true, text })
+      : searchByText(runtime.value, text!, { k: fetched, filters, offset, sort, facets: true }),
+  );
   const groups = outcome.ok ? groupIdenticalPhotos(outcome.value.hits, k) : [];
   // The next page starts after the last result shown (copies folded into it are not shown again as results).
   const shownUpTo = outcome.ok && groups.length > 0 ? outcome.value.hits.indexOf(groups.at(-1)!.hit) + 1 : 0;
@@ -57,20 +63,22 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
   const hrefWith = (change: Partial<typeof shared.value>) => buildShareHref({ ...shared.value, offset: 0, ...change });
   const filtered = Object.values(filters ?? {}).some((value) => value !== undefined);
   const crop = toCropParam(region);
-  const src = `data:${queryImageType(query)};base64,${Buffer.from(query).toString("base64")}`;
+  const src = query && `data:${queryImageType(query)};base64,${Buffer.from(query).toString("base64")}`;
   return (
     <div className="grid gap-8 lg:grid-cols-[16rem_1fr]">
       <aside id="query" className="flex flex-col gap-4">
         <QuerySummary
           src={src}
+          text={text ? { value: text, removeHref: query ? hrefWith({ text: undefined }) : "/" } : undefined}
           predicted={outcome.ok ? outcome.value.predicted : null}
           colour={outcome.ok ? (outcome.value.colour ?? null) : null}
           region={outcome.ok ? outcome.value.region : undefined}
           shareHref={canonical}
         />
-        <ModeSwitch mode={mode} hrefFor={(m) => buildShareHref({ ...shared.value, mode: m })} />
+        {query && <ModeSwitch mode={mode} hrefFor={(m) => buildShareHref({ ...shared.value, mode: m })} />}
         <Form action="/search" className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4" aria-label="Refine the search">
-          <input type="hidden" name="q" value={encodeQueryParam(query)} />
+          {query && <input type="hidden" name="q" value={encodeQueryParam(query)} />}
+          <TextField idPrefix="refine" defaultValue={text} />
           {crop && <input type="hidden" name="crop" value={crop} />}
           {mode !== "balanced" && <input type="hidden" name="mode" value={mode} />}
           {sort !== "match" && <input type="hidden" name="sort" value={sort} />}
@@ -126,7 +134,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
             {outcome.value.noCloseMatch && <NoMatchPanel allCategoriesHref={filtered ? buildShareHref({ ...shared.value, filters: {} }) : undefined} />}
             <ProductGrid
               label="Results, best match first"
-              products={groups.map(({ hit, copies }) => ({ product: hit.item, match: hit, copies: copies.map((copy) => copy.item) }))}
+              products={groups.map(({ hit, copies }) => ({ product: hit.item, ...(query ? { match: hit } : { score: hit.score }), copies: copies.map((copy) => copy.item) }))}
               actions={(product) => <FeedbackLinks id={product.id} name={product.productDisplayName} feedback={feedback} hrefFor={(next) => hrefWith({ feedback: next })} />}
             />
             <ShowMore href={more ? buildShareHref({ ...shared.value, offset: offset + shownUpTo }) : undefined} from={offset + shownUpTo + 1} />

@@ -36,6 +36,11 @@ export class SearchFormObject {
     }, toTransferable(photo));
   }
 
+  /** Types into the Words box (the text search). */
+  async typeWords(words: string): Promise<void> {
+    await this.form.locator('input[name="text"]').fill(words);
+  }
+
   async selectFilter(label: string, value: string): Promise<void> {
     await this.form.getByLabel(label, { exact: true }).selectOption(value);
   }

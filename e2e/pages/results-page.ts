@@ -24,6 +24,11 @@ export class ResultsPage {
     return this.page.getByTestId("region-source");
   }
 
+  /** The words searched for in the query summary, and their remove link. */
+  queryText(): Locator {
+    return this.page.getByTestId("query-text");
+  }
+
   results(): Locator {
     return this.page.getByRole("list", { name: "Results, best match first" }).locator(":scope > li");
   }

@@ -16,10 +16,11 @@ import { embedCatalogPhoto, embedImageQuery } from "./image-query";
 import { checkPage, countFacets, countNeeded, EXPLORE_MAX, selectPage } from "./explore";
 import { hasFeedback, loadFeedbackVectors, refineQueryVector, type Feedback } from "./feedback";
 import { checkK } from "./k-bounds";
+import { checkTextQuery } from "../text/text-query";
 import type { QualityScale } from "./match-quality";
 import { loadQualityScale } from "./quality-file";
 import { rateHits, sortByQuality } from "./rate-hits";
-import type { HealthReport, SearchOptions, SearchOutcome, SearchService } from "./types";
+import type { HealthReport, SearchHit, SearchOptions, SearchOutcome, SearchService } from "./types";
 
 /** How often the item list of a store without refresh() (shared by instances) is re-read. */
 const RELIST_MS = 10_000;
@@ -141,17 +142,18 @@ class EngineSearchService implements SearchService {
     const distribution = this.ranker.estimate(query.probabilities, neighbours);
     const labelBoost = this.ranker.boostFor(distribution);
     const { offset = 0, sort = "match" } = options;
+    const text = options.text === undefined ? undefined : checkTextQuery(options.text);
     const { vector, excludeIds } = await this.refineWithFeedback(query.vector, options.feedback);
-    let hits = await this.searchStore(vector, { k: countNeeded(options.k, offset, sort), filters: options.filters, labelBoost, excludeIds }, options.collapse);
+    let hits = await this.searchStore(vector, { k: countNeeded(options.k, offset, sort), filters: options.filters, labelBoost, excludeIds, text }, options.collapse);
     const keep = Math.min(this.ranker.config.keepPlain ?? 0, options.k);
     if (labelBoost && keep > 0) {
-      const plain = await this.searchStore(vector, { k: keep, filters: options.filters, excludeIds }, options.collapse);
+      const plain = await this.searchStore(vector, { k: keep, filters: options.filters, excludeIds, text }, options.collapse);
       // The guarantee is for the first page; later pages continue the boosted order without those.
       const first = keepPlainMatches(hits, plain, options.k, keep);
       const shown = new Set(first.map((hit) => hit.item.id));
       hits = [...first, ...hits.filter((hit) => !shown.has(hit.item.id))];
     }
-    const facets = options.facets ? await this.countFacetsNear(vector, { labelBoost, excludeIds }, options.filters) : undefined;
+    const facets = options.facets ? await this.countFacetsNear(vector, { labelBoost, excludeIds, text }, options.filters) : undefined;
     const t2 = performance.now();
     const predicted = keepConsistentPredictions(this.ranker.predict(distribution), hits, (hit) => hit.item.label);
     const rated = rateHits(hits, this.quality, labelBoost, options.minQuality);
@@ -165,6 +167,34 @@ class EngineSearchService implements SearchService {
       colour: query.colour,
       mode,
       tookMs: { decode: query.tookMs.decode, region: query.tookMs.region, embed: query.tookMs.embed, search: t2 - t1, total: t2 - t0 },
+    };
+  }
+
+  async searchByText(words: string, options: SearchOptions): Promise<SearchOutcome> {
+    checkK(options.k);
+    const { offset = 0, sort = "match" } = options;
+    checkPage(options.k, offset);
+    const text = checkTextQuery(words);
+    if (hasFeedback(options.feedback)) throw new AppError("bad_request", "positive and negative need a photo search: add a photo, or leave them out");
+    const t0 = performance.now();
+    const excludeIds = this.blankIds;
+    const found = await this.store.searchText(text, { k: countNeeded(options.k, offset, sort), filters: options.filters, excludeIds });
+    const best = found[0]?.score ?? 1;
+    const hits: SearchHit[] = found.map((hit) => {
+      const score = best > 0 ? hit.score / best : 1;
+      return { item: hit.item, score, rankingScore: score, quality: 1, band: "excellent" };
+    });
+    const facets = options.facets
+      ? countFacets((await this.store.searchText(text, { k: EXPLORE_MAX, excludeIds })).map((hit) => hit.item), options.filters)
+      : undefined;
+    const t1 = performance.now();
+    return {
+      hits: selectPage(hits, options.k, offset, sort),
+      noCloseMatch: hits.length === 0,
+      qualityCalibrated: this.quality.calibrated,
+      predicted: null,
+      ...(facets ? { facets } : {}),
+      tookMs: { decode: 0, region: 0, embed: 0, search: t1 - t0, total: t1 - t0 },
     };
   }
 

@@ -33,6 +33,12 @@ export type SearchOptions = {
   facets?: boolean;
   /** Leave out results whose match quality is below this (0..1; default 0: keep all). */
   minQuality?: number;
+  /**
+   * Words to match (lib/text): a photo search returns only products whose name and metadata hold
+   * every term (the last also as a prefix), still ranked by visual similarity ("like this photo,
+   * Puma only"); a text-only search (searchByText) ranks the matching products by text score.
+   */
+  text?: string;
 };
 
 export type SearchHit = {
@@ -111,6 +117,12 @@ export interface SearchService {
   embedPhoto(bytes: Uint8Array): Promise<{ vector: Float32Array; probabilities?: Float32Array }>;
   /** Searches with an uploaded photo (raw bytes, any format sharp reads). */
   searchByImage(bytes: Uint8Array, options: SearchOptions): Promise<SearchOutcome>;
+  /**
+   * Searches by words alone (options.text is ignored): products matching every term, best text
+   * match first. A hit's `score` is its text score relative to the best match (1), `quality` 1 and
+   * `band` excellent (each one holds every term); feedback needs a photo and is refused, collapse is not applied.
+   */
+  searchByText(text: string, options: SearchOptions): Promise<SearchOutcome>;
   /** "More like this" for a catalog item, the item itself excluded. */
   similarTo(id: string, options: SearchOptions): Promise<SearchOutcome>;
   /** Plain nearest neighbours of a stored-form vector (embedPhoto's) by cosine, no category ranking, e.g. for duplicate checks. */

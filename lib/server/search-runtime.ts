@@ -77,6 +77,12 @@ export async function searchByImage(
   return runtime.queue.run(() => runtime.service.searchByImage(bytes, { ...options, filters }), signal);
 }
 
+/** Searches by words alone, after checking the filters against the catalog (no model run, so not queued). */
+export async function searchByText(runtime: SearchRuntime, text: string, options: SearchOptions): Promise<SearchOutcome> {
+  const filters = resolveFilters(runtime.facets, options.filters);
+  return runtime.service.searchByText(text, { ...options, filters });
+}
+
 /** Reduces an upload to the canonical query image of a share URL, through the queue. */
 export async function toSharedQueryImage(runtime: SearchRuntime, bytes: Uint8Array): Promise<QueryImage> {
   return runtime.queue.run(() => toQueryImage(bytes, { maxPixels: runtime.config.MAX_IMAGE_PIXELS }));

@@ -5,6 +5,8 @@ import { filterKeys, type FilterKey, type SearchFilters } from "../vector-store/
 import { K_DEFAULT, K_MAX, K_MESSAGE } from "../search/k-bounds";
 import { DEFAULT_SEARCH_MODE, searchModes } from "../colour/colour-fusion";
 import { cropSchema } from "./region-param";
+import { textQueryProblem } from "../text/text-query";
+import { TEXT_MAX_CHARS } from "../text/tokenise";
 import { feedbackParamsSchema, pageParamsSchema, toExploreOptions } from "./explore-params";
 
 const MODE_MESSAGE = `mode must be one of ${searchModes.join(", ")}`;
@@ -31,6 +33,21 @@ const filterValueSchema = (key: FilterKey) =>
     .optional()
     .describe(`Only return items whose ${key} is exactly this catalog value`);
 
+const TEXT_MISSING = "text is empty: type a word to search for";
+
+/** Words to search for, as a query parameter: trimmed; empty, too long or wordless text is refused with the reason. */
+export const textSchema = z
+  .string({ error: (issue) => (issue.input === undefined ? TEXT_MISSING : "text must be given once") })
+  .superRefine((value, ctx) => {
+    const problem = textQueryProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .transform((value) => value.trim())
+  .describe(
+    `Words to match in the product name and metadata (at most ${TEXT_MAX_CHARS} characters): a product matches when it holds every word ` +
+      "(case, accents and plurals ignored; the last word also as the start of a word)",
+  );
+
 /** k, region, mode, the filters, paging and feedback, as query parameters: shared by POST /api/search and the share URL. */
 export const searchParamsSchema = z.object({
   k: kSchema,
@@ -42,6 +59,7 @@ export const searchParamsSchema = z.object({
   baseColour: filterValueSchema("baseColour"),
   ...pageParamsSchema.shape,
   ...feedbackParamsSchema.shape,
+  text: textSchema.optional(),
 });
 export type SearchParams = z.infer<typeof searchParamsSchema>;
 
@@ -70,15 +88,15 @@ export function toParamRecord(raw: RawParams): Record<string, string | string[]>
 }
 
 /**
- * Parses k, crop, mode, the filters, offset, sort and feedback from query parameters; throws AppError `bad_request`.
+ * Parses k, crop, mode, the filters, offset, sort, feedback and text from query parameters; throws AppError `bad_request`.
  * Unknown parameters are ignored unless `schema` is a strict variant.
  */
 export function parseSearchParams(raw: RawParams, schema: z.ZodType<SearchParams> = searchParamsSchema): SearchOptions {
-  const { k, crop, mode, offset, sort, positive, negative, ...rest } = parseOrThrow(schema, toParamRecord(raw));
+  const { k, crop, mode, offset, sort, positive, negative, text, ...rest } = parseOrThrow(schema, toParamRecord(raw));
   const filters: SearchFilters = {};
   for (const key of filterKeys) {
     const value = rest[key];
     if (value !== undefined) filters[key] = value;
   }
-  return { k, filters, region: crop, mode, ...toExploreOptions({ offset, sort, positive, negative }) };
+  return { k, filters, region: crop, mode, ...toExploreOptions({ offset, sort, positive, negative }), ...(text !== undefined ? { text } : {}) };
 }

@@ -25,6 +25,18 @@ describe("share URL", () => {
     expect(buildShareHref({ query, k: 10, filters: {}, region: { source: "auto" }, mode: "balanced" })).toBe(`/search?q=${encodeQueryParam(query)}&k=10`);
   });
 
+  it("carries the words, with a photo or alone, and parses them back", () => {
+    const both = buildShareHref({ query, text: "puma shoes", k: 10 });
+    expect(both).toBe(`/search?q=${encodeQueryParam(query)}&text=puma+shoes&k=10`);
+    expect(parseShareParams(new URL(both, "http://x").searchParams)).toMatchObject({ query, text: "puma shoes" });
+    const alone = buildShareHref({ text: "red dress", k: 10 });
+    expect(alone).toBe("/search?text=red+dress&k=10");
+    const parsed = parseShareParams(new URL(alone, "http://x").searchParams);
+    expect(parsed.query).toBeUndefined();
+    expect(parsed.text).toBe("red dress");
+    expect(() => parseShareParams({ text: "?!", k: "10" })).toThrow(/no letters or digits/);
+  });
+
   it("refuses a link without a photo or with a bad k", () => {
     expect(() => parseShareParams({ k: "5" })).toThrow(expect.objectContaining({ code: "bad_request" }));
     expect(() => parseShareParams({ q: encodeQueryParam(query), k: "0" })).toThrow(/k must be/);

@@ -6,15 +6,19 @@ import { appendExploreParams } from "./explore-params";
 import { toCropParam } from "./region-param";
 import { parseSearchParams, toParamRecord, type RawParams } from "./search-params";
 
-export type SharedSearch = SearchOptions & { query: Uint8Array };
+/** A shared search: a photo (`query`), words (`text`), or both ("like this photo, Puma only"). */
+export type SharedSearch = SearchOptions & { query?: Uint8Array };
 
 /**
  * The shareable results URL: everything needed to repeat the search lives in it
- * (query image bytes, k, region, mode, filters, sort, offset, feedback) in a fixed parameter order, so equal searches
+ * (query image bytes and/or text, k, region, mode, filters, sort, offset, feedback) in a fixed parameter order, so equal searches
  * give equal URLs and no server keeps state.
  */
 export function buildShareHref(search: SharedSearch): string {
-  const params = new URLSearchParams({ q: encodeQueryParam(search.query), k: String(search.k) });
+  const params = new URLSearchParams();
+  if (search.query) params.append("q", encodeQueryParam(search.query));
+  if (search.text) params.append("text", search.text);
+  params.append("k", String(search.k));
   // Defaults (auto region, balanced mode) are left out, so a plain search keeps its short URL.
   const crop = toCropParam(search.region);
   if (crop) params.append("crop", crop);
@@ -24,12 +28,14 @@ export function buildShareHref(search: SharedSearch): string {
   return `/search?${params.toString()}`;
 }
 
-/** Reads a shareable results URL's parameters; throws AppError `bad_request`. */
+/** Reads a shareable results URL's parameters (a photo, text or both); throws AppError `bad_request`. */
 export function parseShareParams(raw: RawParams): SharedSearch {
   const record = toParamRecord(raw);
-  const query = decodeQueryParam(record.q);
-  const { q: _q, ...rest } = record;
-  return { query, ...parseSearchParams(rest) };
+  const { q, ...rest } = record;
+  const options = parseSearchParams(rest);
+  // Without text the photo is required, and a missing one is reported as such.
+  const query = q !== undefined || options.text === undefined ? decodeQueryParam(q) : undefined;
+  return { ...(query ? { query } : {}), ...options };
 }
 
 /** Appends the set filters in their canonical order. */

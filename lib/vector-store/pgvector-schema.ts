@@ -1,6 +1,8 @@
 import type pg from "pg";
 import { catalogItemSchema, type CatalogItem } from "../catalog/types";
 import { AppError } from "../errors";
+import { textFieldBoosts } from "../text/text-index";
+import { queryTerms } from "../text/tokenise";
 import type { FilterKey } from "./types";
 
 /** Bumped whenever the table layout changes; a table of another version is refused, never altered in place. */
@@ -22,7 +24,7 @@ export const filterColumns: Record<FilterKey, string> = {
 };
 
 /** Names of one model's table and its indexes; one table per model id, so models never mix. */
-export type PgTableNames = { table: string; hnsw: string; seq: string; columns: Record<string, string> };
+export type PgTableNames = { table: string; hnsw: string; seq: string; text: string; columns: Record<string, string> };
 
 /** The table of a model: `catalog_items_<modelId>`; model ids are short hex strings, anything odd is refused. */
 export function tableNamesFor(modelId: string): PgTableNames {
@@ -32,7 +34,7 @@ export function tableNamesFor(modelId: string): PgTableNames {
   const table = `catalog_items_${modelId.toLowerCase()}`;
   const columns: Record<string, string> = {};
   for (const column of [...Object.values(filterColumns), "label"]) columns[column] = `${table}_${column}`;
-  return { table, hnsw: `${table}_embedding_hnsw`, seq: `${table}_seq`, columns };
+  return { table, hnsw: `${table}_embedding_hnsw`, seq: `${table}_seq`, text: `${table}_text`, columns };
 }
 
 /**
@@ -62,6 +64,7 @@ export async function ensureSchema(client: pg.PoolClient, names: PgTableNames, m
     const row = found.rows[0];
     if (row) {
       checkRegistered(names.table, row, modelId, dim);
+      await client.query(textIndexSql(names));
     } else {
       await createTable(client, names, dim);
       await client.query(`INSERT INTO ${REGISTRY} (table_name, schema_version, model_id, dim) VALUES ($1, $2, $3, $4)`, [
@@ -119,6 +122,7 @@ async function createTable(client: pg.PoolClient, names: PgTableNames, dim: numb
   const indexSql = vectorIndexSql(names, dim);
   if (indexSql) await client.query(indexSql);
   await client.query(`CREATE INDEX IF NOT EXISTS ${names.seq} ON ${table} (seq)`);
+  await client.query(textIndexSql(names));
   for (const [column, index] of Object.entries(names.columns)) {
     await client.query(`CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${column})`);
   }
@@ -159,4 +163,32 @@ export function toCatalogItem(raw: unknown): CatalogItem {
   const parsed = catalogItemSchema.safeParse(raw);
   if (!parsed.success) throw new AppError("internal", "A stored item does not match the catalog item schema", { cause: parsed.error });
   return parsed.data;
+}
+
+/**
+ * Postgres full-text search's document of a row: the text fields of lib/text (the same fields and
+ * weights as the embedded index: boost ≥ 2 → A, ≥ 1.5 → B, else C) read from the jsonb record with
+ * the `english` configuration, which folds case and stems plurals as lib/text/tokenise.ts does.
+ * Written as one immutable expression so a GIN index can serve it.
+ */
+export function textVectorSql(): string {
+  return Object.entries(textFieldBoosts)
+    .map(([field, boost]) => `setweight(to_tsvector('english'::regconfig, coalesce(item->>'${field}', '')), '${boost >= 2 ? "A" : boost >= 1.5 ? "B" : "C"}')`)
+    .join(" || ");
+}
+
+/** The GIN index on textVectorSql (created with the table; `IF NOT EXISTS`, so older tables get it at start-up). */
+export function textIndexSql(names: PgTableNames): string {
+  return `CREATE INDEX IF NOT EXISTS ${names.text} ON ${names.table} USING gin ((${textVectorSql()}))`;
+}
+
+/**
+ * The tsquery text of a search: lib/text's query terms (letters and digits only, so nothing in
+ * them is tsquery syntax) joined by & (every term must match), the last one as a prefix (:*).
+ * Passed to to_tsquery('english', …) as a parameter; throws `bad_request` when no term is left.
+ */
+export function toTsQueryText(text: string): string {
+  const terms = queryTerms(text);
+  if (terms.length === 0) throw new AppError("bad_request", "The text has no letters or digits to search for");
+  return terms.map((term, i) => (i === terms.length - 1 ? `${term}:*` : term)).join(" & ");
 }

@@ -1,6 +1,6 @@
 import type { CatalogItem } from "../catalog/types";
 import { filterKeys, type SearchFilters } from "./types";
-import { filterColumns, toCatalogItem } from "./pgvector-schema";
+import { filterColumns, textVectorSql, toCatalogItem, toTsQueryText } from "./pgvector-schema";
 
 /** A row found by one group's query: catalog order, record and plain cosine similarity. */
 export type PgCandidate = { seq: number; item: CatalogItem; cosine: number };
@@ -56,8 +56,36 @@ function rank(candidates: PgCandidate[], boostOf: (item: CatalogItem) => number)
     .sort((a, b) => b.boosted - a.boosted || a.seq - b.seq);
 }
 
-/** Filters and exclusions shared by every group of one search, as SQL and parameters. */
-export type SearchScope = { filters?: SearchFilters; excludeIds?: readonly string[] };
+/** Filters, exclusions and the text restriction shared by every group of one search, as SQL and parameters. */
+export type SearchScope = { filters?: SearchFilters; excludeIds?: readonly string[]; text?: string };
+
+/** The scope's WHERE conditions, their parameters numbered through `param`; `narrowed` when any restricts the rows. */
+function scopeConditions(scope: SearchScope, param: (value: unknown) => string): { conditions: string[]; narrowed: boolean } {
+  const conditions: string[] = [];
+  for (const key of filterKeys) {
+    const value = scope.filters?.[key];
+    if (value !== undefined && value !== "") conditions.push(`${filterColumns[key]} = ${param(value)}`);
+  }
+  if (scope.text !== undefined) conditions.push(`(${textVectorSql()}) @@ to_tsquery('english', ${param(toTsQueryText(scope.text))})`);
+  const narrowed = conditions.length > 0;
+  if (scope.excludeIds && scope.excludeIds.length > 0) conditions.push(`NOT (id = ANY(${param([...scope.excludeIds])}::text[]))`);
+  return { conditions, narrowed };
+}
+
+/**
+ * The text-only statement: rows matching every term (SearchScope.text) under the filters, best
+ * ts_rank first (ties in catalog order), at most `limit`. Parameters are numbered from $1.
+ */
+export function buildTextSql(table: string, scope: SearchScope & { text: string }, limit: number): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const query = param(toTsQueryText(scope.text));
+  const { conditions } = scopeConditions({ ...scope, text: undefined }, param);
+  const where = [`(${textVectorSql()}) @@ to_tsquery('english', ${query})`, ...conditions].join(" AND ");
+  const sql = `SELECT seq, item, ts_rank(${textVectorSql()}, to_tsquery('english', ${query})) AS rank FROM ${table}
+    WHERE ${where} ORDER BY rank DESC, seq LIMIT ${Math.floor(limit)}`;
+  return { sql, params };
+}
 
 /**
  * Builds one statement that runs each group's nearest-neighbour query (ORDER BY distance
@@ -69,19 +97,13 @@ export function buildGroupsSql(
 ): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value) + 1}`;
-  const common: string[] = [];
-  for (const key of filterKeys) {
-    const value = scope.filters?.[key];
-    if (value !== undefined && value !== "") common.push(`${filterColumns[key]} = ${param(value)}`);
-  }
-  const filtered = common.length > 0;
-  if (scope.excludeIds && scope.excludeIds.length > 0) common.push(`NOT (id = ANY(${param([...scope.excludeIds])}::text[]))`);
+  const { conditions: common, narrowed: filtered } = scopeConditions(scope, param);
   const parts = requests.map(({ group, limit }, g) => {
     const where = [...common];
     if ("label" in group) where.push(`label = ${param(group.label)}`);
     else if (group.exceptLabels.length > 0) where.push(`NOT (label = ANY(${param([...group.exceptLabels])}::text[]))`);
     const whereSql = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
-    // Filtered and single-label groups are ranked exactly: `+ 0` hides the ordering from the HNSW index,
+    // Filtered (or text-restricted) and single-label groups are ranked exactly: `+ 0` hides the ordering from the HNSW index,
     // so Postgres reads the matching rows through the btree indexes and sorts them. Graph walks with a
     // filter missed up to 30% of the true top 10 on the 40K catalog (docs/pgvector.md), and these slices
     // are small enough to scan. Unfiltered groups walk the HNSW graph.

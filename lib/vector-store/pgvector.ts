@@ -5,8 +5,8 @@ import { AppError } from "../errors";
 import {
   ensureSchema, parseVectorText, tableNamesFor, toCatalogItem, toVectorText, filterColumns, vectorIndexSql, type PgTableNames,
 } from "./pgvector-schema";
-import { buildGroupsSql, searchWithBoost, toGroupPages, type GroupRequest } from "./pgvector-search";
-import type { StoreChange, StoreHit, StoredEntry, StoreInfo, StoreQuery, UpsertOptions, UpsertStatus, VectorStore } from "./types";
+import { buildGroupsSql, buildTextSql, searchWithBoost, toGroupPages, type GroupRequest } from "./pgvector-search";
+import type { StoreChange, StoreHit, StoredEntry, StoreInfo, StoreQuery, TextStoreQuery, UpsertOptions, UpsertStatus, VectorStore } from "./types";
 
 export type PgVectorStoreOptions = {
   /** postgres://user:password@host:port/database (DATABASE_URL). */
@@ -42,7 +42,9 @@ const querySchema = z.object({
   filters: filtersSchema.optional(),
   excludeIds: z.array(z.string()).optional(),
   labelBoost: z.record(z.string(), z.number().finite()).optional(),
+  text: z.string().min(1).optional(),
 });
+const textQuerySchema = querySchema.omit({ labelBoost: true, text: true });
 const patchSchema = catalogItemSchema.omit({ id: true, imageHash: true, imageExt: true, width: true, height: true }).partial().strict();
 const idsSchema = z.array(z.string().min(1));
 
@@ -184,11 +186,11 @@ export class PgVectorStore implements VectorStore {
     this.checkVector(vector, "Query vector");
     const parsed = querySchema.safeParse(query);
     if (!parsed.success) throw new AppError("bad_request", `Invalid search: ${z.prettifyError(parsed.error)}`);
-    const { k, filters, excludeIds, labelBoost = {} } = parsed.data;
+    const { k, filters, excludeIds, labelBoost = {}, text: words } = parsed.data;
     const text = toVectorText(vector);
     return this.withClient(async (client) => {
       const runGroups = async (requests: readonly GroupRequest[]) => {
-        const { sql, params } = buildGroupsSql(this.names.table, { filters, excludeIds }, requests);
+        const { sql, params } = buildGroupsSql(this.names.table, { filters, excludeIds, text: words }, requests);
         const largest = Math.max(...requests.map((r) => r.limit));
         const efSearch = Math.min(MAX_EF_SEARCH, Math.max(this.efSearch, 2 * largest));
         // SET LOCAL scopes the settings to this transaction, so pooled connections never leak them.
@@ -208,6 +210,16 @@ export class PgVectorStore implements VectorStore {
       const found = await searchWithBoost(k, labelBoost, runGroups);
       return found.map((c) => ({ item: c.item, score: c.cosine }));
     });
+  }
+
+  /** Full-text search in Postgres (buildTextSql): every term must match, best ts_rank first. */
+  async searchText(text: string, query: TextStoreQuery): Promise<StoreHit[]> {
+    const parsed = textQuerySchema.safeParse(query);
+    if (!parsed.success) throw new AppError("bad_request", `Invalid search: ${z.prettifyError(parsed.error)}`);
+    const { k, filters, excludeIds } = parsed.data;
+    const { sql, params } = buildTextSql(this.names.table, { filters, excludeIds, text }, k);
+    const result = await this.run<{ seq: string; item: unknown; rank: number }>(sql, params);
+    return result.rows.map((row) => ({ item: toCatalogItem(row.item), score: Number(row.rank) }));
   }
 
   /**

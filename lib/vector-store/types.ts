@@ -83,7 +83,15 @@ export type StoreQuery = {
    * Returned scores are always the plain cosine similarity.
    */
   labelBoost?: Readonly<Record<string, number>>;
+  /**
+   * Text restriction: only rows whose name and metadata hold every term of this text (the
+   * tokenising rule of lib/text/tokenise.ts; the last term also as a prefix).
+   */
+  text?: string;
 };
+
+/** A text-only search: k, filters and exclusions as in StoreQuery, ranked by the text score. */
+export type TextStoreQuery = Omit<StoreQuery, "labelBoost" | "text">;
 
 /**
  * Where the catalog's vectors and records live. Two backends implement it:
@@ -108,6 +116,11 @@ export interface VectorStore {
   remove(ids: readonly string[]): Promise<number>;
   /** Exact or approximate nearest neighbours by cosine similarity, best first. */
   search(vector: Float32Array, query: StoreQuery): Promise<StoreHit[]>;
+  /**
+   * Rows matching every term of `text` (see StoreQuery.text), best text match first; `score` is the
+   * backend's text relevance (embedded: BM25; pgvector: ts_rank), comparable within one answer only.
+   */
+  searchText(text: string, query: TextStoreQuery): Promise<StoreHit[]>;
   /**
    * Optional: picks up changes other processes made (another server, the CLI). Returns
    * true when anything changed. Stores that read shared state on every call omit it.

@@ -91,7 +91,7 @@ describe("GET /api/openapi.json", () => {
       "/api/items/import": ["post"],
       "/api/items/{id}": ["delete", "patch"],
       "/api/items/{id}/similar": ["get"],
-      "/api/search": ["post"],
+      "/api/search": ["get", "post"],
     });
   });
 
@@ -115,6 +115,14 @@ describe("GET /api/openapi.json", () => {
     expect(doc.paths["/api/search"]!.post!.requestBody!.content["multipart/form-data"]!.schema.properties).toMatchObject({
       image: { type: "string", format: "binary" },
     });
+  });
+
+  it("documents the text search: text required on GET, optional on POST, both from the same zod schema", () => {
+    const get = doc.paths["/api/search"]!.get!.parameters!;
+    expect(get.find((p) => p.name === "text")).toMatchObject({ in: "query", required: true, schema: { type: "string" } });
+    expect(get.find((p) => p.name === "text")!.description).toMatch(/every word/);
+    expect(get.map((p) => p.name)).not.toContain("crop");
+    expect(doc.paths["/api/search"]!.post!.parameters!.find((p) => p.name === "text")).toMatchObject({ in: "query", required: false });
   });
 
   it("asks for the bearer token on the write endpoints only, and documents their 401", () => {

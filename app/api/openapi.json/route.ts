@@ -15,7 +15,7 @@ import {
   patchResponseSchema,
   searchResponseSchema,
 } from "../schema";
-import { searchBodySchema, searchQuerySchema } from "../search/schema";
+import { searchBodySchema, searchQuerySchema, textSearchQuerySchema } from "../search/schema";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -161,8 +161,17 @@ function buildDocument() {
     info: { title: "Visual product search", version: "1.0.0" },
     paths: {
       "/api/search": {
+        get: {
+          summary: "Search the catalog by words: products holding every word, best text match first (score: relative to the best, quality 1)",
+          parameters: toParameters(textSearchQuerySchema, "query"),
+          responses: {
+            200: jsonResponse(searchResponseSchema, "Matching products, best text match first"),
+            400: errorResponse("Missing, empty, too long or wordless text, bad k, offset or sort, unknown parameter or filter value"),
+            503: errorResponse("Index not ready"),
+          },
+        },
         post: {
-          summary: "Search the catalog with a photo",
+          summary: "Search the catalog with a photo, optionally only among the products holding every word of text",
           parameters: toParameters(searchQuerySchema, "query"),
           requestBody: {
             required: true,
@@ -170,7 +179,7 @@ function buildDocument() {
           },
           responses: {
             200: jsonResponse(searchResponseSchema, "Most similar products, best first"),
-            400: errorResponse("Missing or repeated photo, bad k, offset or sort, unknown parameter or filter value, unknown positive/negative item id"),
+            400: errorResponse("Missing or repeated photo, bad k, offset, sort or text, unknown parameter or filter value, unknown positive/negative item id"),
             413: errorResponse("Body over MAX_UPLOAD_BYTES, or image over MAX_IMAGE_PIXELS"),
             415: errorResponse("Not an image, or not multipart/form-data"),
             422: errorResponse("Corrupt or truncated image"),

@@ -1,13 +1,23 @@
 import { DEFAULT_DUPLICATE_COSINE } from "@/lib/search/collapse";
 import { withErrorResponse } from "@/lib/server/error-response";
-import { getSearchRuntime, searchByImage } from "@/lib/server/search-runtime";
+import { parseOrThrow } from "@/lib/errors";
+import { getSearchRuntime, searchByImage, searchByText } from "@/lib/server/search-runtime";
+import { toExploreOptions } from "@/lib/share/explore-params";
 import { readImageUpload } from "@/lib/server/upload";
 import { parseMinQuality } from "@/lib/share/quality-param";
-import { parseSearchParams } from "@/lib/share/search-params";
+import { parseSearchParams, toParamRecord } from "@/lib/share/search-params";
 import { toSearchResponse } from "../schema";
-import { searchQuerySchema } from "./schema";
+import { searchQuerySchema, textSearchQuerySchema } from "./schema";
 
-/** Searches the catalog with an uploaded photo. */
+/** Searches the catalog by words alone: products holding every word, best text match first. */
+export const GET = withErrorResponse(async (request: Request) => {
+  const { text, k, facets, offset, sort, ...filters } = parseOrThrow(textSearchQuerySchema, toParamRecord(new URL(request.url).searchParams));
+  const runtime = await getSearchRuntime();
+  const outcome = await searchByText(runtime, text, { k, filters, facets: facets === "true", ...toExploreOptions({ offset, sort }) });
+  return Response.json(toSearchResponse(outcome), { headers: { "Cache-Control": "no-store" } });
+});
+
+/** Searches the catalog with an uploaded photo, restricted to the products holding every word of `text` when given. */
 export const POST = withErrorResponse(async (request: Request) => {
   const params = new URL(request.url).searchParams;
   const options = parseSearchParams(params, searchQuerySchema);

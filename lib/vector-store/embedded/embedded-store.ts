@@ -3,7 +3,7 @@ import { readCurrentGeneration } from "../../catalog/generations";
 import { catalogItemSchema, type CatalogItem } from "../../catalog/types";
 import { AppError } from "../../errors";
 import type {
-  CompactResult, StoreChange, StoredEntry, StoreHit, StoreInfo, StoreQuery, StoreReader, StoreSnapshot, UpsertOptions, UpsertStatus, VectorStore,
+  CompactResult, StoreChange, StoredEntry, StoreHit, StoreInfo, StoreQuery, StoreReader, StoreSnapshot, TextStoreQuery, UpsertOptions, UpsertStatus, VectorStore,
 } from "../types";
 import { appendChangeLog, changeLogPaths, encodeVector, type ChangeRecord } from "./change-log";
 import { foldGeneration } from "./compact";
@@ -168,6 +168,10 @@ export class EmbeddedStore implements VectorStore {
   async search(vector: Float32Array, query: StoreQuery): Promise<StoreHit[]> {
     checkVector(vector, this.dim);
     return await this.state.rows.search(vector, query);
+  }
+
+  async searchText(text: string, query: TextStoreQuery): Promise<StoreHit[]> {
+    return this.state.rows.searchText(text, query);
   }
 
   async close(): Promise<void> {}

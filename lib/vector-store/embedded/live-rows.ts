@@ -1,8 +1,9 @@
 import type { CatalogItem } from "../../catalog/types";
 import { AppError } from "../../errors";
 import { FlatIndex } from "../../index/flat-index";
+import { TextIndex } from "../../text/text-index";
 import { FilterMasks } from "./filter-masks";
-import type { StoreHit, StoreQuery } from "../types";
+import type { StoreHit, StoreQuery, TextStoreQuery } from "../types";
 
 // Below this many rows the JavaScript kernel answers in about a millisecond anyway.
 const ACCELERATE_MIN_ROWS = 4096;
@@ -31,6 +32,8 @@ export class LiveRows {
   private version = 0;
   /** When the rows last changed (ms since epoch); 0 for the rows as loaded. */
   private changedAt = 0;
+  /** The text index of the rows, built on the first text query and then kept in step row by row. */
+  private text: TextIndex | undefined;
   private cached: {
     version: number;
     index?: FlatIndex;
@@ -101,6 +104,7 @@ export class LiveRows {
     this.alive[row] = 1;
     this.labelOfRow[row] = this.labelId(item.label);
     this.vectors.set(vector, row * this.dim);
+    this.text?.set(row, item);
     this.touch();
   }
 
@@ -108,6 +112,7 @@ export class LiveRows {
   replaceItem(row: number, item: CatalogItem): void {
     this.items[row] = item;
     this.labelOfRow[row] = this.labelId(item.label);
+    this.text?.set(row, item);
     this.touch();
   }
 
@@ -117,6 +122,7 @@ export class LiveRows {
     if (row === undefined) return false;
     this.alive[row] = 0;
     this.dead++;
+    this.text?.delete(row);
     this.touch();
     return true;
   }
@@ -145,6 +151,38 @@ export class LiveRows {
     const n = this.ids.length;
     cache.index ??= new FlatIndex(this.dim, this.ids.slice(), this.vectors.subarray(0, n * this.dim));
     this.maybeAccelerate(cache.index);
+    let mask = this.rowMask(query);
+    if (query.text !== undefined) {
+      const matched = new Uint8Array(n);
+      for (const { row } of this.textIndex().match(query.text, mask ? (r) => mask![r] === 1 : undefined)) matched[row] = 1;
+      mask = matched;
+    }
+    const exclude = this.excludedRows(query.excludeIds);
+    const boost = query.labelBoost ? this.boostFor(query.labelBoost, n) : undefined;
+    const hits = await cache.index.searchAsync(vector, query.k, { mask, boost, exclude });
+    return hits.map((hit) => ({ item: this.items[hit.row]!, score: hit.score }));
+  }
+
+  /** Live rows matching every term of `text` under the filters, best BM25 score first; `score` is that BM25 score. */
+  searchText(text: string, query: TextStoreQuery): StoreHit[] {
+    const mask = this.rowMask(query);
+    const excluded = new Set(this.excludedRows(query.excludeIds));
+    const accept = (row: number) => (mask === undefined || mask[row] === 1) && !excluded.has(row);
+    return this.textIndex()
+      .match(text, accept)
+      .slice(0, query.k)
+      .map(({ row, score }) => ({ item: this.items[row]!, score }));
+  }
+
+  private textIndex(): TextIndex {
+    this.text ??= TextIndex.build(this.items, (row) => this.alive[row] === 0);
+    return this.text;
+  }
+
+  /** The rows a query may return by its filters and liveness (undefined: every row). */
+  private rowMask(query: Pick<StoreQuery, "filters">): Uint8Array | undefined {
+    const cache = this.cache();
+    const n = this.ids.length;
     let mask: Uint8Array | undefined;
     if (query.filters && Object.values(query.filters).some((value) => value)) {
       cache.masks ??= new FilterMasks(this.items);
@@ -154,13 +192,14 @@ export class LiveRows {
       cache.aliveMask ??= this.alive.slice(0, n);
       mask = mask ? mask.map((m, row) => m & this.alive[row]!) : cache.aliveMask;
     }
-    const exclude = (query.excludeIds ?? []).flatMap((id) => {
+    return mask;
+  }
+
+  private excludedRows(ids: readonly string[] | undefined): number[] {
+    return (ids ?? []).flatMap((id) => {
       const row = this.rowById.get(id);
       return row === undefined ? [] : [row];
     });
-    const boost = query.labelBoost ? this.boostFor(query.labelBoost, n) : undefined;
-    const hits = await cache.index.searchAsync(vector, query.k, { mask, boost, exclude });
-    return hits.map((hit) => ({ item: this.items[hit.row]!, score: hit.score }));
   }
 
   /**
