@@ -8,6 +8,8 @@ const envSchema = z.object({
   MODELS_DIR: z.string().default("models"),
   CACHE_DIR: z.string().default("data/cache"),
   DATASET_DIR: z.string().default("../shared/datasets/fashion-product-images-small"),
+  /** Where `npm run eval` writes its reports; the admin quality console reads the latest from here. */
+  REPORTS_DIR: z.string().default("reports"),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(50_000_000),
   ORT_THREADS: z.coerce.number().int().min(0).default(0),
@@ -48,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     MODELS_DIR: abs(parsed.MODELS_DIR),
     CACHE_DIR: abs(parsed.CACHE_DIR),
     DATASET_DIR: abs(parsed.DATASET_DIR),
+    REPORTS_DIR: abs(parsed.REPORTS_DIR),
   };
 }

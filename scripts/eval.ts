@@ -7,6 +7,8 @@ import { renderFeedbackMarkdown } from "../lib/pipeline/evaluate-feedback";
 import { evaluateMatchQuality } from "../lib/pipeline/evaluate-quality";
 import { evaluateScenes } from "../lib/pipeline/evaluate-scenes";
 import { writeFileAtomic } from "../lib/fs/atomic";
+import { selectItemFeatureOptions } from "../lib/pipeline/item-features";
+import { evaluateSuspects, writeSuspectsReport } from "../lib/pipeline/suspects-report";
 
 const optionsSchema = z.object({
   catalog: z.string().optional(),
@@ -22,12 +24,24 @@ const optionsSchema = z.object({
   sceneSeed: z.coerce.number().int().default(13),
   /** Non-product images of the match-quality protocol (seeded per split: choices on val, the report on test). */
   nonProducts: z.coerce.number().int().min(0).max(5000).default(200),
+  /** Run the mislabel-suspect protocol alone (flipped labels → reports/suspects.{json,md}; docs/decisions/0019). */
+  suspects: z.boolean().default(false),
+  /** Labels flipped by the suspect protocol, and the suspects among which they are looked for. */
+  flips: z.coerce.number().int().min(1).max(10_000).default(200),
+  top: z.coerce.number().int().min(1).max(100_000).default(400),
 });
 
 await runCli(async () => {
   const { options } = parseCliArgs(process.argv.slice(2), optionsSchema);
   const loaded = loadConfig();
   const config = { ...loaded, CATALOG_DIR: options.catalog ? path.resolve(options.catalog) : loaded.CATALOG_DIR };
+  if (options.suspects) {
+    const report = await evaluateSuspects(selectItemFeatureOptions(config, process.stderr), options.flips, options.top);
+    await writeSuspectsReport(options.out, report);
+    for (const r of report.seeds) console.log(`suspects: ${r.scoring} k ${r.k}: ${r.found}/${r.flips} flips among the first ${r.top} (${(r.recall * 100).toFixed(1)}%)`);
+    console.log(`eval: wrote ${options.out}/suspects.{json,md}`);
+    return;
+  }
   const studio = await evaluateCatalog({
     modelsDir: config.MODELS_DIR,
     cacheDir: config.CACHE_DIR,

@@ -24,6 +24,7 @@ const layers: readonly (readonly string[])[] = [
   ["lib/search"],
   ["lib/live"],
   ["lib/pipeline", "lib/share"],
+  ["lib/curation"],
   ["lib/server", "lib/cli"],
   ["app", "scripts", "bench"],
 ];

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { apiRegistry } from "../../schema";
 
+/** GET /api/admin/quality takes no parameters (any is refused, so a typo is not silently ignored). */
+export const qualityQuerySchema = z.strictObject({});
+
 export const confusedPairSchema = z
   .object({
     labels: z.tuple([z.string(), z.string()]).describe("The two categories, in name order"),

@@ -11,7 +11,7 @@ export const suspectSchema = z
     id: z.string(),
     label: z.string().describe("The item's label now"),
     suggested: z.string().describe("The label the evidence favours instead"),
-    score: z.number().min(0).max(1).describe("Suspicion: the classifier's probability of the suggested label times the share of neighbours carrying it (decision 0019)"),
+    score: z.number().min(0).max(1).describe("Suspicion: the share of the item's nearest neighbours that carry another label; equal scores are ordered by the classifier's probability of the suggested label (decision 0019)"),
     classifier: z
       .object({ own: z.number().min(0).max(1), suggested: z.number().min(0).max(1) })
       .nullable()
