@@ -2,7 +2,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { CatalogItem } from "../catalog/types";
-import { readJson } from "../fs/atomic";
+import { pathExists, readJson } from "../fs/atomic";
 
 const perLabelSchema = z.array(z.object({ label: z.string(), queries: z.number(), pAt5: z.number() }));
 
@@ -41,10 +41,7 @@ export async function summariseQuality(reportsDir: string, items: readonly Catal
   const counts = new Map<string, number>();
   for (const item of items) counts.set(item.label, (counts.get(item.label) ?? 0) + 1);
   const file = path.join(reportsDir, "eval.json");
-  const report = await readJson(file, evalReportSchema).catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  });
+  const report = (await pathExists(file)) ? await readJson(file, evalReportSchema) : undefined;
   const served = report?.variants.at(-1);
   const byLabel = new Map(served?.perLabel.map((row) => [row.label, row]) ?? []);
   const colour = new Map(served?.byRelevance?.find((r) => r.key === TYPE_COLOUR)?.perLabel.map((row) => [row.label, row.pAt5]) ?? []);

@@ -16,17 +16,9 @@ export type ConfusedPair = {
   examples: string[];
 };
 
-/** The evidence favours the suggested label over the item's own: classifier and vote averaged, as the suggestion is chosen. */
-export function placesElsewhere(suspect: Suspect): boolean {
-  const k = Math.max(suspect.votes.k, 1);
-  const own = ((suspect.classifier?.own ?? suspect.votes.own / k) + suspect.votes.own / k) / 2;
-  const suggested = ((suspect.classifier?.suggested ?? suspect.votes.suggested / k) + suspect.votes.suggested / k) / 2;
-  return suggested > own;
-}
-
 /**
  * The category pairs the served model confuses most in the catalog: every ranked suspect
- * (rankSuspects, best first) whose evidence favours its suggested label counts for the pair
+ * (rankSuspects, best first: its evidence favours the suggested label) counts for the pair
  * {label, suggested}; pairs ordered by count.
  */
 export function findConfusedPairs(items: readonly CatalogItem[], suspects: readonly Suspect[], limit = 20): ConfusedPair[] {
@@ -34,7 +26,6 @@ export function findConfusedPairs(items: readonly CatalogItem[], suspects: reado
   for (const item of items) sizes.set(item.label, (sizes.get(item.label) ?? 0) + 1);
   const pairs = new Map<string, ConfusedPair>();
   for (const suspect of suspects) {
-    if (!placesElsewhere(suspect)) continue;
     const labels = [suspect.label, suspect.suggested].sort() as [string, string];
     const key = JSON.stringify(labels);
     const pair = pairs.get(key) ?? { labels, count: 0, aToB: 0, bToA: 0, share: 0, examples: [] };

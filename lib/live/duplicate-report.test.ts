@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { CatalogItem } from "../catalog/types";
 import { createRng } from "../random";
-import { findDuplicateGroups } from "./duplicate-report";
+import { findDuplicateGroups, findDuplicateGroupsInGraph } from "./duplicate-report";
+import { buildNeighbourGraph } from "./neighbour-graph";
 
 const dim = 16;
 const item = (id: string, imageHash = id.padStart(64, "0")) => ({ id, imageHash }) as CatalogItem;
@@ -34,5 +35,11 @@ describe("findDuplicateGroups", () => {
     expect(report).toMatchObject({ items: 203, itemsInGroups: 5, pairCount: 4 });
     expect(report.pairs.map((p) => [p.a, p.b, p.samePhoto])).toContainEqual(["10", "200", true]);
     expect(report.pairs.map((p) => p.score)).toEqual([...report.pairs.map((p) => p.score)].sort((x, y) => y - x));
+    // The console's path (the shared onnxruntime neighbour graph) finds the same pairs and groups.
+    return buildNeighbourGraph(vectors, dim, 32).then((graph) => {
+      const viaGraph = findDuplicateGroupsInGraph(items, graph, 0.97);
+      expect(viaGraph.groups).toEqual(report.groups);
+      expect(viaGraph.pairs.map((p) => [p.a, p.b, p.samePhoto])).toEqual(report.pairs.map((p) => [p.a, p.b, p.samePhoto]));
+    });
   });
 });

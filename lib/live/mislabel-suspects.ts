@@ -62,7 +62,8 @@ export type SuspectInput = {
  * the classifier's probabilities of its own photo and a vote of its k nearest other items
  * (leave-one-out, byte-identical copies of itself left out: they share its label's origin).
  * An item whose label the classifier does not know is judged by the vote alone (its vote
- * share stands in for the probabilities). Items with no other label in sight are left out.
+ * share stands in for the probabilities). Only items whose best other label beats their own
+ * (classifier and vote averaged) are suspects.
  */
 export function rankSuspects(input: SuspectInput, options: SuspectOptions = DEFAULT_SUSPECT_OPTIONS): Suspect[] {
   const { items, graph, probabilities, labels } = input;
@@ -107,7 +108,8 @@ export function rankSuspects(input: SuspectInput, options: SuspectOptions = DEFA
     };
     if (p) labels.forEach(consider);
     for (const label of counts.keys()) consider(label);
-    if (suggested === undefined) continue;
+    // A suspect is placed elsewhere: its best other label beats its own on the same mean.
+    if (suggested === undefined || best <= (prob(item.label) + share(item.label)) / 2) continue;
     const score = scoreOf(options.scoring, { pOwn: prob(item.label), vOwn: share(item.label), pSuggested: prob(suggested), vSuggested: share(suggested) });
     if (!(score > 0)) continue;
     const target = suggested;

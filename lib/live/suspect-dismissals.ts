@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { readJson, writeJsonAtomic } from "../fs/atomic";
+import { pathExists, readJson, writeJsonAtomic } from "../fs/atomic";
 import { toStorageError } from "../vector-store/embedded/log-file";
 import { withFileLock } from "../vector-store/embedded/log-lock";
 
@@ -23,12 +23,9 @@ export function dismissalPaths(catalogDir: string): { file: string; lock: string
 /** The dismissed suspects by id, as on disk now (none when nothing was dismissed yet). */
 export async function readDismissals(catalogDir: string): Promise<Map<string, Dismissal>> {
   const { file } = dismissalPaths(catalogDir);
-  try {
-    return new Map(Object.entries((await readJson(file, dismissalFileSchema)).dismissed));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Map();
-    throw error;
-  }
+  // The file is only ever replaced (atomically), never removed: absent means nothing dismissed yet.
+  if (!(await pathExists(file))) return new Map();
+  return new Map(Object.entries((await readJson(file, dismissalFileSchema)).dismissed));
 }
 
 /**

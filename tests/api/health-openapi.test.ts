@@ -10,12 +10,18 @@ const openapi = await import("@/app/api/openapi.json/route");
 const items = await import("@/app/api/items/route");
 const item = await import("@/app/api/items/[id]/route");
 const importRoute = await import("@/app/api/items/import/route");
+const suspectsRoute = await import("@/app/api/admin/suspects/route");
+const dismissRoute = await import("@/app/api/admin/suspects/[id]/dismiss/route");
+const duplicatesRoute = await import("@/app/api/admin/duplicates/route");
+const qualityRoute = await import("@/app/api/admin/quality/route");
 const { healthResponseSchema } = await import("@/app/api/health/schema");
 const { toAddResponse, toItemResponse } = await import("@/app/api/items/schema");
 const { addResponseSchema, errorResponseSchema, importLineSchema, itemResponseSchema } = await import("@/app/api/schema");
 const { parseImportCsv } = await import("@/lib/live/import-catalog");
 const { getSearchRuntime } = await import("@/lib/server/search-runtime");
 type ImportEvent = import("@/lib/live/import-catalog").ImportEvent;
+type Suspect = import("@/lib/live/mislabel-suspects").Suspect;
+type SuspectResponse = import("@/app/api/admin/suspects/schema").SuspectResponse;
 
 type Operation = {
   security?: Record<string, string[]>[];
@@ -59,8 +65,15 @@ const deref = (schema: Record<string, unknown>) =>
 
 const token = "openapi-test-token-0123456789abcdef";
 const context = (id: string) => ({ params: Promise.resolve({ id }) });
-/** The write operations and their handlers, called here without a token. */
+/** The admin operations (the writes and the curation reads) and their handlers, called here without a token. */
 const writeHandlers: Record<string, (headers: HeadersInit) => Promise<Response>> = {
+  "get /api/admin/suspects": (headers) => suspectsRoute.GET(new Request("http://localhost/api/admin/suspects", { headers })),
+  "post /api/admin/suspects/{id}/dismiss": (headers) =>
+    dismissRoute.POST(new Request("http://localhost/api/admin/suspects/x/dismiss", { method: "POST", headers }), context("x")),
+  "delete /api/admin/suspects/{id}/dismiss": (headers) =>
+    dismissRoute.DELETE(new Request("http://localhost/api/admin/suspects/x/dismiss", { method: "DELETE", headers }), context("x")),
+  "get /api/admin/duplicates": (headers) => duplicatesRoute.GET(new Request("http://localhost/api/admin/duplicates", { headers })),
+  "get /api/admin/quality": (headers) => qualityRoute.GET(new Request("http://localhost/api/admin/quality", { headers })),
   "post /api/items": (headers) => items.POST(new Request("http://localhost/api/items", { method: "POST", headers })),
   "patch /api/items/{id}": (headers) =>
     item.PATCH(new Request("http://localhost/api/items/x", { method: "PATCH", headers, body: "{}" }), context("x")),
@@ -85,6 +98,10 @@ describe("GET /api/openapi.json", () => {
     expect(doc.openapi).toBe("3.1.0");
     const methods = Object.fromEntries(Object.entries(doc.paths).map(([path, ops]) => [path, Object.keys(ops).sort()]));
     expect(methods).toEqual({
+      "/api/admin/duplicates": ["get"],
+      "/api/admin/quality": ["get"],
+      "/api/admin/suspects": ["get"],
+      "/api/admin/suspects/{id}/dismiss": ["delete", "post"],
       "/api/health": ["get"],
       "/api/images/{id}": ["get"],
       "/api/items": ["post"],
@@ -125,13 +142,13 @@ describe("GET /api/openapi.json", () => {
     expect(doc.paths["/api/search"]!.post!.parameters!.find((p) => p.name === "text")).toMatchObject({ in: "query", required: false });
   });
 
-  it("asks for the bearer token on the write endpoints only, and documents their 401", () => {
+  it("asks for the bearer token on the admin endpoints only (writes and /api/admin reads), and documents their 401", () => {
     expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: "http", scheme: "bearer" }));
     expect(doc.security).toBeUndefined();
     const secured: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
-        if (method === "get") {
+        if (method === "get" && !path.startsWith("/api/admin/")) {
           expect(op.security, `${method} ${path}`).toBeUndefined();
           continue;
         }
@@ -181,6 +198,11 @@ describe("GET /api/openapi.json", () => {
       "patch /api/items/{id}": ["200", "400", "401", "404", "413", "415", "503", "507"],
       "delete /api/items/{id}": ["200", "400", "401", "404", "503", "507"],
       "post /api/items/import": ["200", "400", "401", "413", "415", "503", "507"],
+      "get /api/admin/suspects": ["200", "400", "401", "429", "503"],
+      "post /api/admin/suspects/{id}/dismiss": ["200", "400", "401", "404", "429", "503", "507"],
+      "delete /api/admin/suspects/{id}/dismiss": ["200", "400", "401", "429", "503", "507"],
+      "get /api/admin/duplicates": ["200", "400", "401", "429", "503"],
+      "get /api/admin/quality": ["200", "400", "401", "429", "503"],
     };
     for (const [operation, statuses] of Object.entries(expected)) {
       const [method, path] = operation.split(" ") as [string, string];
@@ -206,6 +228,8 @@ describe("the documented admin answers match what the code builds", () => {
     expectTypeOf<ReturnType<typeof toAddResponse>>().toEqualTypeOf<z.infer<typeof addResponseSchema>>();
     expectTypeOf<ReturnType<typeof toItemResponse>>().toEqualTypeOf<z.infer<typeof itemResponseSchema>>();
     expectTypeOf<ImportEvent>().toEqualTypeOf<Exclude<z.infer<typeof importLineSchema>, { type: "failed" }>>();
+    // The console's suspects are the engine's, plus the photo and name the route adds.
+    expectTypeOf<Suspect>().toEqualTypeOf<Omit<SuspectResponse, "productDisplayName" | "imageUrl">>();
   });
 
   it("accepts a real catalog item as an add answer and real CSV errors as import lines", async () => {

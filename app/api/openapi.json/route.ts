@@ -10,58 +10,18 @@ import {
   addResponseSchema,
   apiRegistry,
   deleteResponseSchema,
-  errorResponseSchema,
   importLineSchema,
   patchResponseSchema,
   searchResponseSchema,
 } from "../schema";
 import { searchBodySchema, searchQuerySchema, textSearchQuerySchema } from "../search/schema";
-
-type JsonSchema = Record<string, unknown>;
-
-const componentRef = (id: string) => `#/components/schemas/${id}`;
-
-/** A registered schema as a $ref, anything else inlined (JSON Schema 2020-12, as OpenAPI 3.1 uses). */
-function toSchema(schema: z.ZodType, io: "input" | "output" = "output"): JsonSchema {
-  const id = apiRegistry.get(schema)?.id;
-  if (id) return { $ref: componentRef(id) };
-  const { $schema: _, ...json } = z.toJSONSchema(schema, { io }) as JsonSchema;
-  return json;
-}
-
-function toParameters(schema: z.ZodObject, where: "query" | "path"): JsonSchema[] {
-  const json = z.toJSONSchema(schema, { io: "input" }) as { properties?: Record<string, JsonSchema>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, { description, ...property }]) => ({
-    name,
-    in: where,
-    required: where === "path" || (json.required ?? []).includes(name),
-    ...(description ? { description } : {}),
-    schema: property,
-  }));
-}
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: toSchema(errorResponseSchema) } },
-});
-const jsonResponse = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { "application/json": { schema: toSchema(schema) } },
-});
+import { curationPaths } from "./curation-paths";
+import { adminOnly, busy, componentRef, diskFull, errorResponse, jsonResponse, toParameters, toSchema, unauthorized } from "./document-parts";
 
 /** The multipart body of POST /api/items: the text fields plus the photo. */
 const addBodySchema = addFieldsSchema.extend({
   [IMAGE_FIELD]: z.file().describe("The product photo: JPEG, PNG, WebP or GIF"),
 });
-
-/** Write endpoints need `Authorization: Bearer <ADMIN_TOKEN>`; reads stay open. */
-const adminOnly = { security: [{ bearerAuth: [] }] };
-const unauthorized = errorResponse("No or wrong admin token, or ADMIN_TOKEN not set on the server (writes disabled)");
-const busy = errorResponse(
-  "Index not ready, inference queue full (see Retry-After), the catalog locked by another writer, an I/O error, " +
-    "or a corrupt change log (storage_unavailable: read-only until `npm run catalog:repair`)",
-);
-const diskFull = errorResponse("insufficient_storage: the disk holding the catalog is full; nothing was saved, retry once space is freed");
 
 function adminPaths() {
   const idParameters = toParameters(itemPathSchema, "path");
@@ -219,6 +179,7 @@ function buildDocument() {
         },
       },
       ...adminPaths(),
+      ...curationPaths(),
     },
     components: {
       schemas: components,
