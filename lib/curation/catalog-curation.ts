@@ -4,7 +4,7 @@ import { imagePathFor } from "../catalog/store";
 import type { CatalogItem } from "../catalog/types";
 import { findConfusedPairs, type ConfusedPair } from "../live/confused-pairs";
 import { findDuplicateGroupsInGraph, type DuplicateReport } from "../live/duplicate-report";
-import { DEFAULT_SUSPECT_OPTIONS, rankSuspects, type Suspect } from "../live/mislabel-suspects";
+import { calibrateItemProbabilities, DEFAULT_SUSPECT_OPTIONS, rankSuspects, type Suspect } from "../live/mislabel-suspects";
 import { buildNeighbourGraph, type NeighbourGraph } from "../live/neighbour-graph";
 import { isDismissed, readDismissals } from "../live/suspect-dismissals";
 import { indexDimOf } from "../model/manifest";
@@ -40,7 +40,8 @@ export type SuspectPage = { suspects: Suspect[]; total: number; dismissed: numbe
  */
 export class CatalogCuration {
   private current: { items: readonly CatalogItem[]; analysis: Promise<CatalogAnalysis> } | undefined;
-  private graphOf: { key: string; graph: NeighbourGraph } | undefined;
+  /** What depends on the photos only (ids and image hashes): the neighbour graph and the tempered probabilities. */
+  private photosOf: PhotoAnalysis | undefined;
 
   constructor(
     private readonly service: SearchService,
@@ -88,38 +89,47 @@ export class CatalogCuration {
     return { pairs: findConfusedPairs(analysis.items, analysis.suspects, limit), items: analysis.items, version: analysis.version };
   }
 
-  private async compute(): Promise<CatalogAnalysis> {
+  /** The served classifier's tempered probabilities of every photo, and the neighbour graph of the vectors. */
+  private async analysePhotos(key: string, items: readonly CatalogItem[], vectors: Float32Array): Promise<PhotoAnalysis> {
     const { service } = this;
     const model = service.model;
-    const { items, vectors } = service.snapshot();
     const t0 = performance.now();
     const loaded = await loadItemProbabilities(this.options, model, items, {
       photoPassLimit: PHOTO_PASS_LIMIT,
       embedPhoto: async (item) => (await service.embedPhoto(new Uint8Array(await fs.readFile(imagePathFor(this.options.catalogDir, item))))).probabilities,
     });
+    const probabilities = loaded && calibrateItemProbabilities(loaded.probabilities, model.classifier?.labels.length ?? 0, model.ranking?.temperature ?? 1);
     const t1 = performance.now();
+    const graph = await buildNeighbourGraph(vectors, indexDimOf(model), SUSPECT_GRAPH_K);
+    return { key, graph, probabilities, seconds: { probabilities: (t1 - t0) / 1000, graph: (performance.now() - t1) / 1000 } };
+  }
+
+  private async compute(): Promise<CatalogAnalysis> {
+    const { service } = this;
+    const model = service.model;
+    const { items, vectors } = service.snapshot();
+    const labels = model.classifier?.labels ?? [];
+    // The graph and the probabilities are of the photos: an edit of labels only reuses both.
     const key = contentKey(model.id, items, false);
-    let graph = this.graphOf?.key === key ? this.graphOf.graph : undefined;
-    if (!graph) {
-      graph = await buildNeighbourGraph(vectors, indexDimOf(model), SUSPECT_GRAPH_K);
-      this.graphOf = { key, graph };
-    }
+    const reused = this.photosOf?.key === key;
+    if (!reused) this.photosOf = await this.analysePhotos(key, items, vectors);
+    const { graph, probabilities, seconds } = this.photosOf!;
     const t2 = performance.now();
-    const suspects = rankSuspects(
-      { items, graph, probabilities: loaded?.probabilities, labels: model.classifier?.labels ?? [] },
-      { ...DEFAULT_SUSPECT_OPTIONS, temperature: model.ranking?.temperature ?? 1 },
-    );
+    // The probabilities are tempered already.
+    const suspects = rankSuspects({ items, graph, probabilities, labels }, { ...DEFAULT_SUSPECT_OPTIONS, temperature: 1 });
     const t3 = performance.now();
     return {
       version: contentKey(model.id, items, true),
       items,
       graph,
       suspects,
-      classifier: loaded !== undefined,
-      seconds: { probabilities: (t1 - t0) / 1000, graph: (t2 - t1) / 1000, rank: (t3 - t2) / 1000 },
+      classifier: probabilities !== undefined,
+      seconds: { ...(reused ? { probabilities: 0, graph: 0 } : seconds), rank: (t3 - t2) / 1000 },
     };
   }
 }
+
+type PhotoAnalysis = { key: string; graph: NeighbourGraph; probabilities?: Float32Array; seconds: { probabilities: number; graph: number } };
 
 /** A short content id of the rows: ids and photos (what the vectors are of), and the labels when asked. */
 function contentKey(modelId: string, items: readonly CatalogItem[], withLabels: boolean): string {

@@ -1,5 +1,5 @@
 import type { CatalogItem } from "../catalog/types";
-import { calibrateProbabilities } from "../search/honest-prior";
+import { calibrateProbabilitiesInto } from "../search/honest-prior";
 import type { NeighbourGraph } from "./neighbour-graph";
 
 /**
@@ -68,66 +68,89 @@ export type SuspectInput = {
 export function rankSuspects(input: SuspectInput, options: SuspectOptions = DEFAULT_SUSPECT_OPTIONS): Suspect[] {
   const { items, graph, probabilities, labels } = input;
   const classes = labels.length;
-  const labelIndex = new Map(labels.map((label, c) => [label, c]));
+  // Labels as small integers: the classifier's first (same index as its probabilities), then any other the catalog has.
+  const names = [...labels];
+  const idOf = new Map(labels.map((label, c) => [label, c]));
+  const labelIds = Int32Array.from(items, (item) => {
+    let id = idOf.get(item.label);
+    if (id === undefined) {
+      id = names.length;
+      idOf.set(item.label, id);
+      names.push(item.label);
+    }
+    return id;
+  });
+  const counts = new Int32Array(names.length);
+  const touched: number[] = [];
+  const p = new Float64Array(classes);
   const suspects: Suspect[] = [];
-  const counts = new Map<string, number>();
   for (let row = 0; row < items.length; row++) {
     const item = items[row]!;
-    counts.clear();
+    const own = labelIds[row]!;
+    for (const id of touched) counts[id] = 0;
+    touched.length = 0;
     const voters: number[] = [];
     for (let slot = 0; slot < graph.k && voters.length < options.k; slot++) {
       const other = graph.rows[row * graph.k + slot]!;
       if (other < 0) break;
       if (items[other]!.imageHash === item.imageHash) continue;
       voters.push(other);
-      const label = items[other]!.label;
-      counts.set(label, (counts.get(label) ?? 0) + 1);
+      const id = labelIds[other]!;
+      if (counts[id] === 0) touched.push(id);
+      counts[id]! += 1;
     }
     const used = voters.length;
-    const share = (label: string) => (used === 0 ? 0 : (counts.get(label) ?? 0) / used);
-    const ownClass = labelIndex.get(item.label);
-    const p =
-      probabilities && ownClass !== undefined
-        ? calibrateProbabilities(probabilities.subarray(row * classes, (row + 1) * classes), options.temperature)
-        : undefined;
-    const prob = (label: string) => {
-      if (!p) return share(label);
-      const c = labelIndex.get(label);
-      return c === undefined ? 0 : p[c]!;
-    };
+    const share = (id: number) => (used === 0 ? 0 : counts[id]! / used);
+    // The classifier speaks for items whose label it knows; otherwise the vote stands in for it.
+    const known = probabilities !== undefined && own < classes;
+    if (known) calibrateProbabilitiesInto(probabilities.subarray(row * classes, (row + 1) * classes), options.temperature, p);
+    const prob = (id: number) => (known ? (id < classes ? p[id]! : 0) : share(id));
     // The suggested label: the best other label by the mean of both sources.
-    let suggested: string | undefined;
+    let suggested = -1;
     let best = 0;
-    const consider = (label: string) => {
-      if (label === item.label) return;
-      const value = (prob(label) + share(label)) / 2;
+    const consider = (id: number) => {
+      if (id === own) return;
+      const value = (prob(id) + share(id)) / 2;
       if (value > best) {
         best = value;
-        suggested = label;
+        suggested = id;
       }
     };
-    if (p) labels.forEach(consider);
-    for (const label of counts.keys()) consider(label);
+    if (known) for (let c = 0; c < classes; c++) consider(c);
+    for (const id of touched) consider(id);
     // A suspect is placed elsewhere: its best other label beats its own on the same mean.
-    if (suggested === undefined || best <= (prob(item.label) + share(item.label)) / 2) continue;
-    const score = scoreOf(options.scoring, { pOwn: prob(item.label), vOwn: share(item.label), pSuggested: prob(suggested), vSuggested: share(suggested) });
+    if (suggested < 0 || best <= (prob(own) + share(own)) / 2) continue;
+    const score = scoreOf(options.scoring, { pOwn: prob(own), vOwn: share(own), pSuggested: prob(suggested), vSuggested: share(suggested) });
     if (!(score > 0)) continue;
     const target = suggested;
     suspects.push({
       id: item.id,
       label: item.label,
-      suggested: target,
+      suggested: names[target]!,
       score,
-      classifier: p ? { own: prob(item.label), suggested: prob(target) } : null,
-      votes: { k: used, own: counts.get(item.label) ?? 0, suggested: counts.get(target) ?? 0 },
+      classifier: known ? { own: prob(own), suggested: prob(target) } : null,
+      votes: { k: used, own: counts[own]!, suggested: counts[target]! },
       neighbours: voters
-        .filter((other) => items[other]!.label === target)
+        .filter((other) => labelIds[other] === target)
         .slice(0, EXAMPLES)
         .map((other) => items[other]!.id),
     });
   }
   // Ties (common with votes alone) fall back to the classifier, then catalog order.
   return suspects.sort((a, b) => b.score - a.score || (b.classifier?.suggested ?? 0) - (a.classifier?.suggested ?? 0));
+}
+
+/**
+ * Every item's probabilities tempered once (the served temperature), for rankings that reuse
+ * them: rankSuspects then runs with temperature 1 (pow over 40K × 53 labels costs seconds).
+ */
+export function calibrateItemProbabilities(probabilities: Float32Array, classes: number, temperature: number): Float32Array {
+  if (temperature === 1 || classes === 0) return probabilities;
+  const out = new Float32Array(probabilities.length);
+  for (let row = 0; row < probabilities.length / classes; row++) {
+    calibrateProbabilitiesInto(probabilities.subarray(row * classes, (row + 1) * classes), temperature, out.subarray(row * classes, (row + 1) * classes));
+  }
+  return out;
 }
 
 function scoreOf(scoring: SuspectScoring, e: { pOwn: number; vOwn: number; pSuggested: number; vSuggested: number }): number {

@@ -1,6 +1,6 @@
 import type { CatalogItem, SplitName } from "../catalog/types";
 import { buildNeighbourGraph, type NeighbourGraph } from "../live/neighbour-graph";
-import { rankSuspects, suspectScorings, type SuspectOptions, type SuspectScoring } from "../live/mislabel-suspects";
+import { calibrateItemProbabilities, rankSuspects, suspectScorings, type SuspectOptions, type SuspectScoring } from "../live/mislabel-suspects";
 import { indexDimOf, resolveServedModel } from "../model/manifest";
 import { createRng } from "../random";
 import { labelColumnOf } from "../search/category-ranker";
@@ -177,10 +177,11 @@ export async function loadSuspectInput(options: ItemFeatureOptions): Promise<{ i
     input: {
       items,
       graph,
-      probabilities: loaded?.probabilities,
+      // Tempered once here (the served temperature), so the many rankings of the protocol run at 1.
+      probabilities: loaded && calibrateItemProbabilities(loaded.probabilities, model.classifier?.labels.length ?? 0, model.ranking?.temperature ?? 1),
       labels: model.classifier?.labels ?? [],
       labelColumn: labelColumnOf(model),
-      temperature: model.ranking?.temperature ?? 1,
+      temperature: 1,
     },
     seconds: { load: (t1 - t0) / 1000, probabilities: (t2 - t1) / 1000, graph: (t3 - t2) / 1000 },
   };

@@ -10,13 +10,17 @@ export const PREDICTION_WINDOW = 5;
  */
 export function calibrateProbabilities(probabilities: Float32Array, temperature: number): Float32Array {
   if (temperature === 1) return probabilities;
-  const out = new Float32Array(probabilities.length);
+  return calibrateProbabilitiesInto(probabilities, temperature, new Float32Array(probabilities.length));
+}
+
+/** calibrateProbabilities into a buffer the caller reuses (catalog-wide loops); returns `out`. */
+export function calibrateProbabilitiesInto<T extends Float32Array | Float64Array>(probabilities: Float32Array, temperature: number, out: T): T {
   let sum = 0;
   for (let c = 0; c < out.length; c++) {
-    out[c] = Math.max(probabilities[c]!, 1e-12) ** (1 / temperature);
+    out[c] = temperature === 1 ? probabilities[c]! : Math.max(probabilities[c]!, 1e-12) ** (1 / temperature);
     sum += out[c]!;
   }
-  for (let c = 0; c < out.length; c++) out[c]! /= sum;
+  if (temperature !== 1) for (let c = 0; c < out.length; c++) out[c]! /= sum;
   return out;
 }
 
