@@ -65,7 +65,12 @@ export async function writeSuspectsReport(out: string, report: SuspectsReport): 
 export async function evaluateSuspects(options: ItemFeatureOptions, flips: number, top: number): Promise<SuspectsReport> {
   const { input, seconds } = await loadSuspectInput(options);
   const t0 = performance.now();
+  const c0 = process.cpuUsage().user;
   const protocol = runSuspectProtocol(input, flips, top);
+  const protocolSeconds = (performance.now() - t0) / 1000;
+  const protocolCpu = (process.cpuUsage().user - c0) / 1e6;
+  const t1 = performance.now();
   const topReal = rankSuspects(input, { ...protocol.chosen, temperature: input.temperature }).slice(0, 20);
-  return { ...protocol, createdAt: new Date().toISOString(), seconds: { ...seconds, protocol: (performance.now() - t0) / 1000 }, topReal };
+  const rank = (performance.now() - t1) / 1000;
+  return { ...protocol, createdAt: new Date().toISOString(), seconds: { ...seconds, protocol: protocolSeconds, protocolCpu, rank }, topReal };
 }
