@@ -1,4 +1,3 @@
-import type { CatalogItem } from "../catalog/types";
 import { AppError } from "../errors";
 import { OrtScorer } from "../index/ort-scorer";
 
@@ -50,9 +49,4 @@ export async function buildNeighbourGraph(
     await scorer.release();
   }
   return { n, k, rows, scores };
-}
-
-/** Whether two rows show the same photo file (byte-identical images share one content hash). */
-export function samePhoto(items: readonly CatalogItem[], a: number, b: number): boolean {
-  return items[a]!.imageHash === items[b]!.imageHash;
 }
