@@ -16,6 +16,7 @@ type Body = { results: { id: string; score: number }[]; shareUrl: string };
 async function searchLikeThePage(shareUrl: string) {
   const shared = parseShareParams(new URL(shareUrl, "http://localhost").searchParams);
   const { query, ...options } = shared;
+  if (!query) throw new Error(`${shareUrl} carries no photo`);
   return { query, outcome: await searchByImage(runtime, query, options) };
 }
 
