@@ -11,14 +11,14 @@ export default async function HomePage() {
           Find products that look like your photo
         </h1>
         <p className="mt-1 text-neutral-600">
-          Upload, drop or paste a photo of a product. Narrow the search with the filters if you like.
+          Upload, drop, paste or take a photo of a product: the search starts at once. Set the filters first if you like, or narrow the results afterwards.
         </p>
         <p className="mt-1 text-sm text-neutral-500">
           A small copy of your photo goes into the results link, so the link can be shared and reopened anywhere.
         </p>
       </div>
       {runtime.ok ? (
-        <SearchForm facets={runtime.value.facets} maxUploadBytes={runtime.value.config.MAX_UPLOAD_BYTES} />
+        <SearchForm facets={runtime.value.facets} maxUploadBytes={runtime.value.config.MAX_UPLOAD_BYTES} maxImagePixels={runtime.value.config.MAX_IMAGE_PIXELS} />
       ) : (
         <ErrorPanel error={runtime.error} />
       )}

@@ -28,9 +28,26 @@ const scalarKnown: KnownThirdParty = { selector: "#api-reference", rules: ["aria
 const pages: { name: string; url: (resultsUrl: string) => string; ready: (page: Page) => Promise<unknown>; known?: KnownThirdParty }[] = [
   { name: "home", url: () => "/", ready: (page) => page.getByTestId("search-form").waitFor() },
   { name: "search results", url: (resultsUrl) => resultsUrl, ready: (page) => new ResultsPage(page).resultIds() },
+  {
+    name: "search results with the filter sheet open (phone) or the sidebar (desktop)",
+    url: (resultsUrl) => resultsUrl,
+    ready: async (page) => {
+      await new ResultsPage(page).resultIds();
+      const button = page.getByRole("button", { name: /^Filters/ });
+      if (await button.isVisible()) {
+        await button.click();
+        await page.getByRole("dialog", { name: "Filters" }).waitFor();
+      }
+    },
+  },
   { name: "item", url: () => `/items/${encodeURIComponent(item!.id)}`, ready: (page) => page.getByRole("heading", { level: 1 }).waitFor() },
   { name: "categories", url: () => "/categories", ready: (page) => page.getByTestId("category-list").waitFor() },
   { name: "category", url: () => `/categories/${encodeURIComponent(item!.articleType)}`, ready: (page) => page.getByTestId("search-form").waitFor() },
+  {
+    name: "category with a filter",
+    url: () => `/categories/${encodeURIComponent(item!.articleType)}?gender=${encodeURIComponent(item!.gender)}`,
+    ready: (page) => page.getByRole("link", { name: `Remove filter ${item!.gender}` }).waitFor(),
+  },
   { name: "not found", url: () => "/items/no-such-item-0", ready: (page) => page.getByRole("heading", { name: "Not found" }).waitFor() },
   { name: "API docs", url: () => "/docs", ready: (page) => page.getByText("Search the catalog with a photo").first().waitFor(), known: scalarKnown },
 ];
@@ -43,8 +60,7 @@ async function findResultsUrl(page: Page, baseUrl: string): Promise<string> {
   // A real search on this loaded machine can take longer than a page load.
   page.setDefaultTimeout(45_000);
   const home = await new HomePage(page).goto();
-  await home.choosePhoto(await fetchPhoto(baseUrl, item!));
-  await home.submitAndWaitForResults();
+  await home.searchWith(await fetchPhoto(baseUrl, item!));
   resultsUrl = page.url();
   return resultsUrl;
 }
@@ -52,7 +68,7 @@ async function findResultsUrl(page: Page, baseUrl: string): Promise<string> {
 for (const viewport of viewports) {
   for (const { name, url, ready, known } of pages) {
     test(`axe: ${name} at ${viewport.width}×${viewport.height} has no serious or critical violation`, async ({ browser, page, baseUrl }) => {
-      const target = url(name === "search results" ? await findResultsUrl(page, baseUrl) : "");
+      const target = url(name.startsWith("search results") ? await findResultsUrl(page, baseUrl) : "");
       // A context of its own: the viewport, and bypassCSP for the injected axe script.
       const context = await browser.newContext({ baseURL: baseUrl, viewport, bypassCSP: true });
       try {

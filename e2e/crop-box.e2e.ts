@@ -14,8 +14,7 @@ const item = items[Math.floor(items.length / 3)] as E2eItem;
 
 async function searchWithPhoto(page: Page, baseUrl: string): Promise<ResultsPage> {
   const home = await new HomePage(page).goto();
-  await home.choosePhoto(await fetchPhoto(baseUrl, item));
-  await home.submitAndWaitForResults();
+  await home.searchWith(await fetchPhoto(baseUrl, item));
   return new ResultsPage(page);
 }
 

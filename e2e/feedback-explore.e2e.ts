@@ -17,8 +17,7 @@ const resultIds = async (page: Page) => {
 
 async function searchFor(page: Page, baseUrl: string): Promise<string[]> {
   const home = await new HomePage(page).goto();
-  await home.choosePhoto(await fetchPhoto(baseUrl, query));
-  await home.submitAndWaitForResults();
+  await home.searchWith(await fetchPhoto(baseUrl, query));
   return resultIds(page);
 }
 

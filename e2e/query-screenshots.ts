@@ -62,8 +62,7 @@ try {
 
 async function search(page: Page, photo: PhotoFile): Promise<void> {
   const home = await new HomePage(page).goto();
-  await home.choosePhoto(photo);
-  await home.submitAndWaitForResults();
+  await home.searchWith(photo);
   await new ResultsPage(page).resultIds();
 }
 

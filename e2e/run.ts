@@ -17,6 +17,7 @@ try {
   await import("./feedback-explore.e2e");
   await import("./http-edges.e2e");
   await import("./text-search.e2e");
+  await import("./phone-explore.e2e");
   const browser = await launchBrowser();
   try {
     ({ failed } = await runTests(browser, server.baseUrl));

@@ -23,12 +23,11 @@ try {
     const [item] = withUniquePhoto(await readCatalogItems());
     if (!item) throw new Error("The catalog is empty");
 
+    // The home page before a photo is chosen: choosing one searches at once.
     const home = await new HomePage(page).goto();
-    await home.choosePhoto(await fetchPhoto(server.baseUrl, item));
-    await home.preview().waitFor();
     await shot("home");
 
-    await home.submitAndWaitForResults();
+    await home.searchWith(await fetchPhoto(server.baseUrl, item));
     const results = new ResultsPage(page);
     await results.resultIds();
     await shot("results");

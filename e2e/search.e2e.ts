@@ -12,9 +12,7 @@ const [first, second, third] = [items[0], items[Math.floor(items.length / 2)], i
 
 test("an uploaded catalog photo finds its own product at rank 1", async ({ page, baseUrl }) => {
   const home = await new HomePage(page).goto();
-  await home.choosePhoto(await fetchPhoto(baseUrl, first!));
-  await home.preview().waitFor();
-  await home.submitAndWaitForResults();
+  await home.searchWith(await fetchPhoto(baseUrl, first!));
   const results = new ResultsPage(page);
   assert.equal((await results.resultIds())[0], first!.id);
   assert.match((await results.queryImage().getAttribute("src")) ?? "", /^data:image\/webp;base64,/);
@@ -24,17 +22,15 @@ test("a dropped photo and a pasted photo search too", async ({ page, baseUrl }) 
   for (const [how, item] of [["drop", second], ["paste", third]] as const) {
     const home = await new HomePage(page).goto();
     const photo = await fetchPhoto(baseUrl, item!);
-    await (how === "drop" ? home.dropPhoto(photo) : home.pastePhoto(photo));
-    await home.preview().waitFor();
-    await home.submitAndWaitForResults();
+    // No Search press: a dropped or pasted photo searches at once.
+    await Promise.all([home.waitForResults(), how === "drop" ? home.dropPhoto(photo) : home.pastePhoto(photo)]);
     assert.equal((await new ResultsPage(page).resultIds())[0], item!.id, `${how}: rank 1`);
   }
 });
 
 test("a result opens its item page, with more like it", async ({ page, baseUrl }) => {
   const home = await new HomePage(page).goto();
-  await home.choosePhoto(await fetchPhoto(baseUrl, first!));
-  await home.submitAndWaitForResults();
+  await home.searchWith(await fetchPhoto(baseUrl, first!));
   const results = new ResultsPage(page);
   const [, secondId] = await results.resultIds();
   await results.openResult(1);
@@ -54,9 +50,9 @@ test("categories drill down to a paginated grid with a search form", async ({ pa
 
 test("a share URL gives the same results in a fresh browser and on another instance", async ({ page, browser, baseUrl }) => {
   const home = await new HomePage(page).goto();
-  await home.choosePhoto(await fetchPhoto(baseUrl, second!));
+  // Fields first: the search starts as soon as the photo is chosen.
   await home.setResultCount(7);
-  await home.submitAndWaitForResults();
+  await home.searchWith(await fetchPhoto(baseUrl, second!));
   const shareUrl = new URL(page.url());
   const expected = await new ResultsPage(page).resultIds();
   assert.equal(expected.length, 7);
@@ -84,7 +80,6 @@ test("a share URL gives the same results in a fresh browser and on another insta
 test("a non-image upload shows a friendly error, not a crash", async ({ page }) => {
   const home = await new HomePage(page).goto();
   await home.choosePhoto({ name: "notes.jpg", mimeType: "image/jpeg", buffer: Buffer.from("these are notes, not a photo\n") });
-  await home.submit();
   await home.error().waitFor();
   assert.equal(await home.error().getAttribute("data-error-code"), "unsupported_media_type");
   assert.match(page.url(), /\/$/);
@@ -101,8 +96,8 @@ test("a damaged share link shows a friendly error", async ({ page }) => {
 test("a photo over the upload limit is refused before it is sent", async ({ page }) => {
   const home = await new HomePage(page).goto();
   const limit = Number(process.env.MAX_UPLOAD_BYTES) || 10 * 1024 * 1024;
+  // Not decodable, so it cannot be shrunk: the size check answers before anything is sent.
   await home.choosePhoto({ name: "huge.jpg", mimeType: "image/jpeg", buffer: Buffer.alloc(limit + 1024 * 1024) });
-  await home.submit();
   await home.error().waitFor();
   assert.match((await home.error().textContent()) ?? "", /limit is/);
 });

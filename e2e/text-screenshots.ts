@@ -22,10 +22,9 @@ try {
     for (const [name, viewport] of [["text-photo-search", { width: 1280, height: 800 }], ["text-photo-search-phone", { width: 390, height: 844 }]] as const) {
       const page = await browser.newPage({ baseURL: server.baseUrl, viewport });
       const home = await new HomePage(page).goto();
-      await home.choosePhoto(await fetchPhoto(server.baseUrl, item));
-      await home.preview().waitFor();
+      // Words first: choosing the photo starts the search.
       await home.typeWords(foldText(brand));
-      await home.submitAndWaitForResults();
+      await home.searchWith(await fetchPhoto(server.baseUrl, item));
       await new ResultsPage(page).resultIds();
       await page.waitForLoadState("networkidle");
       await page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: false });

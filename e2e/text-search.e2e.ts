@@ -18,10 +18,9 @@ const target = withUniquePhoto(items).find((item) => foldText(item.productDispla
 
 test("words and a photo: only that brand, the photo's product first; the words come off in one click", async ({ page, baseUrl }) => {
   const home = await new HomePage(page).goto();
-  await home.choosePhoto(await fetchPhoto(baseUrl, target));
-  await home.preview().waitFor();
+  // Words first: choosing the photo starts the search.
   await home.typeWords(brand.toUpperCase());
-  await home.submitAndWaitForResults();
+  await home.searchWith(await fetchPhoto(baseUrl, target));
   const url = new URL(page.url());
   assert.equal(url.searchParams.get("text"), brand.toUpperCase(), "the share URL carries the words");
   const results = new ResultsPage(page);

@@ -1,9 +1,9 @@
 import Link from "next/link";
 
-/** Previous / next links for a paginated grid; pages are 1-based, `?page=` in the URL. */
-export function Pagination({ basePath, page, pageCount }: { basePath: string; page: number; pageCount: number }) {
+/** Previous / next links for a paginated grid; pages are 1-based, their hrefs come from the page (which owns its URL). */
+export function Pagination({ hrefFor, page, pageCount }: { hrefFor: (page: number) => string; page: number; pageCount: number }) {
   if (pageCount <= 1) return null;
-  const href = (n: number) => (n === 1 ? basePath : `${basePath}?page=${n}`);
+  const href = hrefFor;
   const linkClass = "rounded-md border border-neutral-300 bg-white px-3 py-1.5 hover:border-neutral-500";
   return (
     <nav aria-label="Pages" className="mt-6 flex items-center justify-center gap-4 text-sm">

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { PredictedColour } from "@/lib/colour/colour-names";
 import type { QueryRegion } from "@/lib/region/query-region";
 import type { PredictedLabel } from "@/lib/search/types";
+import { buildCategoryHref } from "@/lib/share/category-url";
 import { CropBox } from "./crop-box";
 import { formatScore } from "./product-card";
 
@@ -82,5 +83,5 @@ export function QuerySummary({ src, text, predicted, colour, region, shareHref }
 
 /** The drill-down page of an articleType. */
 export function categoryHref(articleType: string): string {
-  return `/categories/${encodeURIComponent(articleType)}`;
+  return buildCategoryHref(articleType);
 }

@@ -21,7 +21,6 @@ export function ResultTools({
   feedback: Feedback;
   hrefs: { sort: (sort: SortOrder) => string; withoutFilter: (key: FilterKey) => string; withoutFeedback: string };
 }) {
-  const active = filterKeys.filter((key) => filters[key]);
   const judged = feedback.positive.length + feedback.negative.length;
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="result-tools">
@@ -37,11 +36,7 @@ export function ResultTools({
           </Link>
         ),
       )}
-      {active.map((key) => (
-        <Link key={key} href={hrefs.withoutFilter(key)} className={chipClass} aria-label={`Remove filter ${filters[key]}`}>
-          {filters[key]} <span aria-hidden="true">×</span>
-        </Link>
-      ))}
+      <RemoveFilterChips filters={filters} hrefFor={hrefs.withoutFilter} />
       {judged > 0 && (
         <Link href={hrefs.withoutFeedback} className={chipClass} aria-label="Clear the feedback">
           Refined: {feedback.positive.length} more like, {feedback.negative.length} less like <span aria-hidden="true">×</span>
@@ -49,6 +44,17 @@ export function ResultTools({
       )}
     </div>
   );
+}
+
+/** Each active filter as a chip whose link removes it (one click). */
+export function RemoveFilterChips({ filters, hrefFor }: { filters: SearchFilters; hrefFor: (key: FilterKey) => string }) {
+  return filterKeys
+    .filter((key) => filters[key])
+    .map((key) => (
+      <Link key={key} href={hrefFor(key)} className={chipClass} aria-label={`Remove filter ${filters[key]}`}>
+        {filters[key]} <span aria-hidden="true">×</span>
+      </Link>
+    ));
 }
 
 /** "Show more": the next page of matches, while the explore bound allows. */

@@ -96,6 +96,15 @@ export const searchResponseSchema = z
   .register(apiRegistry, { id: "SearchResponse" });
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
 
+/** POST /api/search's answer: a search response plus the results page of the very pixels it searched. */
+export const photoSearchResponseSchema = searchResponseSchema
+  .extend({
+    shareUrl: z
+      .string()
+      .describe("The results page of this search (/search?q=…): the photo is reduced to the copy that link carries and searched with those bytes, so the page shows these results"),
+  })
+  .register(apiRegistry, { id: "PhotoSearchResponse" });
+
 // The admin API's answers. The route helpers (items/schema.ts) build them; the OpenAPI
 // test checks their types match these, so the document cannot drift from the code.
 

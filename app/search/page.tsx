@@ -11,9 +11,11 @@ import { searchByImage, searchByText } from "@/lib/server/search-runtime";
 import { encodeQueryParam, queryImageType } from "@/lib/share/query-param";
 import { toCropParam } from "@/lib/share/region-param";
 import { buildShareHref, parseShareParams } from "@/lib/share/share-url";
+import { CopyLink } from "../_components/copy-link";
 import { ErrorPanel } from "../_components/error-panel";
 import { FeedbackLinks } from "../_components/feedback-links";
 import { FilterFields } from "../_components/filter-fields";
+import { FilterSheet, FilterSheetButton, FilterSheetProvider } from "../_components/filter-sheet";
 import { ModeSwitch } from "../_components/mode-switch";
 import { NoMatchPanel } from "../_components/no-match-panel";
 import { ProductGrid } from "../_components/product-grid";
@@ -64,84 +66,100 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
   const filtered = Object.values(filters ?? {}).some((value) => value !== undefined);
   const crop = toCropParam(region);
   const src = query && `data:${queryImageType(query)};base64,${Buffer.from(query).toString("base64")}`;
+  // On a phone the results come first (the photo and its crop box follow them) and the refine
+  // controls open as a sheet from the "Filters" button; a desktop keeps them in the sidebar.
   return (
-    <div className="grid gap-8 lg:grid-cols-[16rem_1fr]">
-      <aside id="query" className="flex flex-col gap-4">
-        <QuerySummary
-          src={src}
-          text={text ? { value: text, removeHref: query ? hrefWith({ text: undefined }) : "/" } : undefined}
-          predicted={outcome.ok ? outcome.value.predicted : null}
-          colour={outcome.ok ? (outcome.value.colour ?? null) : null}
-          region={outcome.ok ? outcome.value.region : undefined}
-          shareHref={canonical}
-        />
-        {query && <ModeSwitch mode={mode} hrefFor={(m) => buildShareHref({ ...shared.value, mode: m })} />}
-        <Form action="/search" className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4" aria-label="Refine the search">
-          {query && <input type="hidden" name="q" value={encodeQueryParam(query)} />}
-          <TextField idPrefix="refine" defaultValue={text} />
-          {crop && <input type="hidden" name="crop" value={crop} />}
-          {mode !== "balanced" && <input type="hidden" name="mode" value={mode} />}
-          {sort !== "match" && <input type="hidden" name="sort" value={sort} />}
-          {feedback.positive.length > 0 && <input type="hidden" name="positive" value={feedback.positive.join(",")} />}
-          {feedback.negative.length > 0 && <input type="hidden" name="negative" value={feedback.negative.join(",")} />}
-          <FilterFields facets={(outcome.ok && outcome.value.facets) || runtime.value.facets} defaults={filters} defaultK={k} idPrefix="refine" className="grid grid-cols-2 gap-3 lg:grid-cols-1" />
-          <button type="submit" className="rounded-md bg-neutral-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-neutral-900">
-            Update results
-          </button>
-        </Form>
-        <Link href="/" className="text-sm text-blue-800 underline">
-          New search
-        </Link>
-      </aside>
-      <section aria-labelledby="results-heading" className="flex flex-col gap-4">
-        <div className="flex flex-wrap items-baseline justify-between gap-2">
-          <h1 id="results-heading" className="text-2xl font-semibold tracking-tight">
-            Similar products
-          </h1>
-          {outcome.ok && (
-            <p className="text-sm text-neutral-600" role="status">
-              {groups.length} results in {Math.round(outcome.value.tookMs.total)} ms
-            </p>
-          )}
-        </div>
-        <ResultTools
-          sort={sort}
-          filters={filters ?? {}}
-          feedback={feedback}
-          hrefs={{
-            sort: (order) => hrefWith({ sort: order }),
-            withoutFilter: (key) => hrefWith({ filters: { ...filters, [key]: undefined } }),
-            withoutFeedback: hrefWith({ feedback: undefined }),
-          }}
-        />
-        {!outcome.ok ? (
-          <ErrorPanel error={outcome.error}>
-            <Link href="/" className="text-blue-800 underline">
-              Try another photo
-            </Link>
-          </ErrorPanel>
-        ) : groups.length === 0 ? (
-          <div className="rounded-lg border border-neutral-200 bg-white p-6 text-neutral-600" data-testid="no-results">
-            <p>No products match these filters.</p>
-            {filtered && (
-              <Link href={hrefWith({ filters: {} })} className="mt-2 inline-block text-blue-800 underline">
-                Search everything instead
-              </Link>
+    <FilterSheetProvider>
+      <div className="grid gap-6 lg:grid-cols-[16rem_1fr] lg:gap-8">
+        <aside id="query" className="order-2 flex flex-col gap-4 lg:order-1">
+          <QuerySummary
+            src={src}
+            text={text ? { value: text, removeHref: query ? hrefWith({ text: undefined }) : "/" } : undefined}
+            predicted={outcome.ok ? outcome.value.predicted : null}
+            colour={outcome.ok ? (outcome.value.colour ?? null) : null}
+            region={outcome.ok ? outcome.value.region : undefined}
+            shareHref={canonical}
+          />
+          <FilterSheet title="Filters">
+            {query && <ModeSwitch mode={mode} hrefFor={(m) => buildShareHref({ ...shared.value, mode: m })} />}
+            <Form action="/search" className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4" aria-label="Refine the search">
+              {query && <input type="hidden" name="q" value={encodeQueryParam(query)} />}
+              <TextField idPrefix="refine" defaultValue={text} />
+              {crop && <input type="hidden" name="crop" value={crop} />}
+              {mode !== "balanced" && <input type="hidden" name="mode" value={mode} />}
+              {sort !== "match" && <input type="hidden" name="sort" value={sort} />}
+              {feedback.positive.length > 0 && <input type="hidden" name="positive" value={feedback.positive.join(",")} />}
+              {feedback.negative.length > 0 && <input type="hidden" name="negative" value={feedback.negative.join(",")} />}
+              <FilterFields facets={(outcome.ok && outcome.value.facets) || runtime.value.facets} defaults={filters} defaultK={k} idPrefix="refine" className="grid grid-cols-2 gap-3 lg:grid-cols-1" />
+              <button type="submit" className="rounded-md bg-neutral-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-neutral-900">
+                Update results
+              </button>
+            </Form>
+          </FilterSheet>
+          <Link href="/" className="text-sm text-blue-800 underline">
+            New search
+          </Link>
+        </aside>
+        <section aria-labelledby="results-heading" className="order-1 flex flex-col gap-3 lg:order-2 lg:gap-4">
+          <div className="flex flex-wrap items-baseline justify-between gap-2">
+            <h1 id="results-heading" className="text-2xl font-semibold tracking-tight">
+              Similar products
+            </h1>
+            {outcome.ok && (
+              <p className="text-sm text-neutral-600" role="status">
+                {groups.length} results in {Math.round(outcome.value.tookMs.total)} ms
+              </p>
             )}
           </div>
-        ) : (
-          <>
-            {outcome.value.noCloseMatch && <NoMatchPanel allCategoriesHref={filtered ? buildShareHref({ ...shared.value, filters: {} }) : undefined} />}
-            <ProductGrid
-              label="Results, best match first"
-              products={groups.map(({ hit, copies }) => ({ product: hit.item, ...(query ? { match: hit } : { score: hit.score }), copies: copies.map((copy) => copy.item) }))}
-              actions={(product) => <FeedbackLinks id={product.id} name={product.productDisplayName} feedback={feedback} hrefFor={(next) => hrefWith({ feedback: next })} />}
-            />
-            <ShowMore href={more ? buildShareHref({ ...shared.value, offset: offset + shownUpTo }) : undefined} from={offset + shownUpTo + 1} />
-          </>
-        )}
-      </section>
-    </div>
+          <div className="flex flex-wrap items-center gap-2">
+            {src && (
+              <a href="#query" className="shrink-0 rounded border border-neutral-200 bg-white p-0.5 lg:hidden">
+                {/* eslint-disable-next-line @next/next/no-img-element */}
+                <img src={src} alt="Your photo (see it and adjust the crop)" className="block h-9 w-auto max-w-16 object-contain" />
+              </a>
+            )}
+            <FilterSheetButton active={Object.values(filters ?? {}).filter(Boolean).length} />
+            <CopyLink href={canonical} />
+          </div>
+          <ResultTools
+            sort={sort}
+            filters={filters ?? {}}
+            feedback={feedback}
+            hrefs={{
+              sort: (order) => hrefWith({ sort: order }),
+              withoutFilter: (key) => hrefWith({ filters: { ...filters, [key]: undefined } }),
+              withoutFeedback: hrefWith({ feedback: undefined }),
+            }}
+          />
+          {!outcome.ok ? (
+            <ErrorPanel error={outcome.error}>
+              <Link href="/" className="text-blue-800 underline">
+                Try another photo
+              </Link>
+            </ErrorPanel>
+          ) : groups.length === 0 ? (
+            <div className="rounded-lg border border-neutral-200 bg-white p-6 text-neutral-600" data-testid="no-results">
+              <p>No products match these filters.</p>
+              {filtered && (
+                <Link href={hrefWith({ filters: {} })} className="mt-2 inline-block text-blue-800 underline">
+                  Search everything instead
+                </Link>
+              )}
+            </div>
+          ) : (
+            <>
+              {outcome.value.noCloseMatch && <NoMatchPanel allCategoriesHref={filtered ? buildShareHref({ ...shared.value, filters: {} }) : undefined} />}
+              <ProductGrid
+                label="Results, best match first"
+                products={groups.map(({ hit, copies }) => ({ product: hit.item, ...(query ? { match: hit } : { score: hit.score }), copies: copies.map((copy) => copy.item) }))}
+                actions={(product) => <FeedbackLinks id={product.id} name={product.productDisplayName} feedback={feedback} hrefFor={(next) => hrefWith({ feedback: next })} />}
+              />
+              <ShowMore href={more ? buildShareHref({ ...shared.value, offset: offset + shownUpTo }) : undefined} from={offset + shownUpTo + 1} />
+            </>
+          )}
+        </section>
+      </div>
+    </FilterSheetProvider>
   );
 }
 

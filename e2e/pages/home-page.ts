@@ -13,8 +13,19 @@ export class SearchFormObject {
     this.form = scope;
   }
 
+  /** Puts a photo in the file field; the form starts searching at once (no Search press). */
   async choosePhoto(photo: PhotoFile): Promise<void> {
-    await this.form.locator('input[type="file"]').setInputFiles(photo);
+    await this.form.locator('input[type="file"][name="image"]').setInputFiles(photo);
+  }
+
+  /** Chooses a photo and waits for the results URL the search lands on by itself. */
+  async searchWith(photo: PhotoFile): Promise<void> {
+    await Promise.all([this.waitForResults(), this.choosePhoto(photo)]);
+  }
+
+  /** Waits for the shareable results URL (the search started when the photo was picked). */
+  async waitForResults(): Promise<void> {
+    await this.page.waitForURL(/\/search\?q=/, { timeout: 45_000 });
   }
 
   /** Drops a photo on the drop zone as a user dragging a file would. */

@@ -3,7 +3,7 @@ import { readCatalog } from "../../lib/catalog/store";
 import { e2eCatalogDir } from "./server";
 import type { PhotoFile } from "../pages/home-page";
 
-export type E2eItem = { id: string; articleType: string; imageHash: string; productDisplayName: string };
+export type E2eItem = { id: string; articleType: string; gender: string; imageHash: string; productDisplayName: string };
 
 /** The served catalog's items (only the fields the tests need). */
 export async function readCatalogItems(): Promise<E2eItem[]> {

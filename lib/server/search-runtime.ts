@@ -6,6 +6,7 @@ import { reportAdminTokenAtStart } from "./auth";
 import { createSearchService } from "../search/search-service";
 import type { SearchOptions, SearchOutcome, SearchService } from "../search/types";
 import { toQueryImage, type QueryImage } from "../share/query-image";
+import { buildShareHref } from "../share/share-url";
 import { getCatalogFacets, resolveFilters, type CatalogFacets } from "./catalog-facets";
 import { createInferenceQueue, type InferenceQueue } from "./inference-queue";
 
@@ -81,6 +82,23 @@ export async function searchByImage(
 export async function searchByText(runtime: SearchRuntime, text: string, options: SearchOptions): Promise<SearchOutcome> {
   const filters = resolveFilters(runtime.facets, options.filters);
   return runtime.service.searchByText(text, { ...options, filters });
+}
+
+/**
+ * Searches an uploaded photo as the results page does: reduced to the share URL's copy
+ * (toSharedQueryImage), then searched with exactly those bytes, so POST /api/search and
+ * the page opened from `shareHref` rank the same pixels (docs/decisions/0018-phone-first.md).
+ */
+export async function searchUpload(
+  runtime: SearchRuntime,
+  upload: Uint8Array,
+  options: SearchOptions,
+  signal?: AbortSignal,
+): Promise<{ outcome: SearchOutcome; shareHref: string }> {
+  const query = await runtime.queue.run(() => toQueryImage(upload, { maxPixels: runtime.config.MAX_IMAGE_PIXELS }), signal);
+  const outcome = await searchByImage(runtime, query.bytes, options, signal);
+  // buildShareHref keeps what a results link carries (text, k, crop, mode, filters, paging, feedback) and drops the rest.
+  return { outcome, shareHref: buildShareHref({ ...options, query: query.bytes, filters: resolveFilters(runtime.facets, options.filters) }) };
 }
 
 /** Reduces an upload to the canonical query image of a share URL, through the queue. */

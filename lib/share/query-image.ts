@@ -2,14 +2,9 @@ import sharp, { type OutputInfo } from "sharp";
 import { AppError } from "../errors";
 import { acceptImage, toCorruptImageError } from "../image/accept";
 import { openImage, type DecodeLimits } from "../image/decode";
+import { queryImageSpec } from "./query-image-spec";
 
-/** What a shared query photo is reduced to; see docs/decisions/0003-shareable-urls.md. */
-export const queryImageSpec = {
-  /** Longest side tried first, then smaller ones if no quality fits the budget. */
-  sides: [160, 128, 96, 64],
-  qualities: [90, 80, 70, 60, 50, 40],
-  maxBytes: 4096,
-} as const;
+export { queryImageSpec };
 
 export type QueryImage = { bytes: Uint8Array; width: number; height: number; quality: number };
 

@@ -12,6 +12,7 @@ import {
   deleteResponseSchema,
   importLineSchema,
   patchResponseSchema,
+  photoSearchResponseSchema,
   searchResponseSchema,
 } from "../schema";
 import { searchBodySchema, searchQuerySchema, textSearchQuerySchema } from "../search/schema";
@@ -138,7 +139,7 @@ function buildDocument() {
             content: { "multipart/form-data": { schema: toSchema(searchBodySchema, "input") } },
           },
           responses: {
-            200: jsonResponse(searchResponseSchema, "Most similar products, best first"),
+            200: jsonResponse(photoSearchResponseSchema, "Most similar products, best first, and the share URL of the same search"),
             400: errorResponse("Missing or repeated photo, bad k, offset, sort or text, unknown parameter or filter value, unknown positive/negative item id"),
             413: errorResponse("Body over MAX_UPLOAD_BYTES, or image over MAX_IMAGE_PIXELS"),
             415: errorResponse("Not an image, or not multipart/form-data"),

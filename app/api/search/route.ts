@@ -1,7 +1,7 @@
 import { DEFAULT_DUPLICATE_COSINE } from "@/lib/search/collapse";
 import { withErrorResponse } from "@/lib/server/error-response";
 import { parseOrThrow } from "@/lib/errors";
-import { getSearchRuntime, searchByImage, searchByText } from "@/lib/server/search-runtime";
+import { getSearchRuntime, searchByText, searchUpload } from "@/lib/server/search-runtime";
 import { toExploreOptions } from "@/lib/share/explore-params";
 import { readImageUpload } from "@/lib/server/upload";
 import { parseMinQuality } from "@/lib/share/quality-param";
@@ -17,7 +17,7 @@ export const GET = withErrorResponse(async (request: Request) => {
   return Response.json(toSearchResponse(outcome), { headers: { "Cache-Control": "no-store" } });
 });
 
-/** Searches the catalog with an uploaded photo, restricted to the products holding every word of `text` when given. */
+/** Searches the catalog with an uploaded photo (its share-URL copy, as the results page does), restricted to the products holding every word of `text` when given. */
 export const POST = withErrorResponse(async (request: Request) => {
   const params = new URL(request.url).searchParams;
   const options = parseSearchParams(params, searchQuerySchema);
@@ -27,6 +27,7 @@ export const POST = withErrorResponse(async (request: Request) => {
   options.minQuality = parseMinQuality(params);
   const runtime = await getSearchRuntime();
   const bytes = await readImageUpload(request, runtime.config.MAX_UPLOAD_BYTES);
-  const outcome = await searchByImage(runtime, bytes, options, request.signal);
-  return Response.json(toSearchResponse(outcome), { headers: { "Cache-Control": "no-store" } });
+  // The same pixels as the results page: the share URL's copy of the photo, whose link is in the answer.
+  const { outcome, shareHref } = await searchUpload(runtime, bytes, options, request.signal);
+  return Response.json({ ...toSearchResponse(outcome), shareUrl: shareHref }, { headers: { "Cache-Control": "no-store" } });
 });
