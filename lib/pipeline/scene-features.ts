@@ -30,6 +30,7 @@ export type SceneFeatures = {
 const TRAIN_POOL = "dev" as const;
 const TRAIN_SALT = 0x7a1_5cee;
 const BATCH = 16;
+const FLUSH_EVERY_BATCHES = 8;
 
 /** Where the scene descriptors are cached, per backbone: keyed by the composite photo's sha256. */
 export function sceneFeatureCacheDir(cacheDir: string, backbone: ModelManifest): string {
@@ -74,6 +75,8 @@ export async function loadSceneFeatures(
       const features = out.features ?? out.embedding;
       batch.forEach((b, i) => cache.put(b.key, features.subarray(i * dim, (i + 1) * dim)));
       computed += batch.length;
+      // Durable every few batches: a killed run keeps what it embedded.
+      if (computed % (BATCH * FLUSH_EVERY_BATCHES) < batch.length) await cache.flush();
       progress?.advance(batch.length);
     });
     return running;
