@@ -18,6 +18,10 @@ export const descriptorLayout = [
   { name: "gap_layer3", dim: 1024 },
 ] as const;
 
+/** GeM's exponent and the floor its input is clamped to (lib/explain recomputes the pooling from the same constants). */
+export const GEM_P = 3;
+export const GEM_EPS = 1e-6;
+
 /** Appends the descriptor over the converted backbone; returns its tensor name and dim. */
 export function addDescriptor(converted: ConvertedGraph, output: string): { tensor: string; dim: number } {
   const { builder: g, tensors, featureTensor } = converted;
@@ -25,9 +29,9 @@ export function addDescriptor(converted: ConvertedGraph, output: string): { tens
   const layer4 = tensors.get("activation_48");
   const layer3 = tensors.get("activation_39");
   if (!layer4 || !layer3) throw new Error("The backbone does not have the ResNet50 stage outputs this descriptor needs");
-  const p = g.addFloatInitializer(g.uniqueName("gem_p"), [1], new Float32Array([3]));
-  const invP = g.addFloatInitializer(g.uniqueName("gem_inv_p"), [1], new Float32Array([1 / 3]));
-  const floor = g.addFloatInitializer(g.uniqueName("gem_eps"), [1], new Float32Array([1e-6]));
+  const p = g.addFloatInitializer(g.uniqueName("gem_p"), [1], new Float32Array([GEM_P]));
+  const invP = g.addFloatInitializer(g.uniqueName("gem_inv_p"), [1], new Float32Array([1 / GEM_P]));
+  const floor = g.addFloatInitializer(g.uniqueName("gem_eps"), [1], new Float32Array([GEM_EPS]));
   const cubed = g.addNode("Pow", [g.addNode("Max", [layer4, floor]), p]);
   const gem = g.addNode("Flatten", [g.addNode("Pow", [g.addNode("GlobalAveragePool", [cubed]), invP])], { axis: 1 });
   const gap3 = g.addNode("Flatten", [g.addNode("GlobalAveragePool", [layer3])], { axis: 1 });
