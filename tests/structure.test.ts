@@ -20,7 +20,7 @@ const layers: readonly (readonly string[])[] = [
   ["lib/onnx", "lib/image", "lib/colour", "lib/scene", "lib/catalog"],
   ["lib/config", "lib/index", "lib/metrics", "lib/train", "lib/text"],
   ["lib/model"],
-  ["lib/embed", "lib/region", "lib/vector-store"],
+  ["lib/embed", "lib/region", "lib/vector-store", "lib/explain"],
   ["lib/search"],
   ["lib/live"],
   ["lib/pipeline", "lib/share"],
