@@ -4,7 +4,7 @@ import { predictColourName, type PredictedColour } from "../colour/colour-names"
 import { describeStudioPhotoColour } from "../colour/studio-colour";
 import type { Embedder } from "../embed/embedder";
 import type { DecodeLimits } from "../image/decode";
-import { normalisePixels } from "../image/preprocess";
+import { normalisePixels, toModelPixels } from "../image/preprocess";
 import type { ModelManifest } from "../model/manifest";
 import { prepareQuery, type QueryRegion, type RegionRequest } from "../region/query-region";
 
@@ -33,20 +33,42 @@ export async function embedImageQuery(
   mode: SearchMode,
 ): Promise<ImageQuery> {
   const fusion = model.colour;
-  const prepared = await prepareQuery(bytes, model.preprocess, fusion?.descriptor ?? defaultColourDescriptor, limits, request);
+  const { pixels, region, colour, tookMs } = await prepareQueryInput(model, bytes, limits, request);
   const t0 = performance.now();
-  // A studio photo goes the catalog's own way, so a catalog photo finds itself at cosine 1.
-  const pixels = prepared.pixels ? normalisePixels(prepared.pixels, model.preprocess) : await embedder.preprocess(bytes, limits);
   const out = await embedder.run(pixels, 1);
-  const colour = !prepared.pixels && fusion ? await describeStudioPhotoColour(bytes, fusion.descriptor, limits) : prepared.colour;
   const embed = performance.now() - t0;
   return {
     vector: fusion ? fuseQueryVector(out.embedding, colour, fusion, mode) : out.embedding,
     probabilities: out.probabilities,
-    region: prepared.region,
+    region,
     colour: fusion ? predictColourName(colour, fusion) : null,
-    tookMs: { ...prepared.tookMs, embed },
+    tookMs: { ...tookMs, embed: embed + tookMs.pixels },
   };
+}
+
+/** A query photo as the served model takes it: normalised input pixels, the region, and its colour descriptor. */
+export type QueryInput = {
+  /** The model-sized RGB the model sees (height×width×3, uint8), before normalisation. */
+  rgb: Uint8Array;
+  pixels: Float32Array;
+  region: QueryRegion;
+  colour: Float32Array;
+  tookMs: { decode: number; region: number; pixels: number };
+};
+
+/**
+ * The model input of a query photo, exactly as the search embeds it: the prepared region
+ * (lib/region/query-region.ts), or for a studio photo under `auto` the catalog's own
+ * preprocessing, so a catalog photo finds itself at cosine 1.
+ */
+export async function prepareQueryInput(model: ModelManifest, bytes: Uint8Array, limits: DecodeLimits, request: RegionRequest): Promise<QueryInput> {
+  const fusion = model.colour;
+  const prepared = await prepareQuery(bytes, model.preprocess, fusion?.descriptor ?? defaultColourDescriptor, limits, request);
+  const t0 = performance.now();
+  const rgb = prepared.pixels ?? (await toModelPixels(bytes, model.preprocess, limits));
+  const pixels = normalisePixels(rgb, model.preprocess);
+  const colour = !prepared.pixels && fusion ? await describeStudioPhotoColour(bytes, fusion.descriptor, limits) : prepared.colour;
+  return { rgb, pixels, region: prepared.region, colour, tookMs: { ...prepared.tookMs, pixels: performance.now() - t0 } };
 }
 
 /**

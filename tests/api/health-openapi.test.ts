@@ -102,6 +102,7 @@ describe("GET /api/openapi.json", () => {
       "/api/admin/quality": ["get"],
       "/api/admin/suspects": ["get"],
       "/api/admin/suspects/{id}/dismiss": ["delete", "post"],
+      "/api/explain": ["post"],
       "/api/health": ["get"],
       "/api/images/{id}": ["get"],
       "/api/items": ["post"],

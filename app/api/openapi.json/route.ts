@@ -15,6 +15,7 @@ import {
   photoSearchResponseSchema,
   searchResponseSchema,
 } from "../schema";
+import { explainBodySchema, explainQuerySchema, explainResponseSchema } from "../explain/schema";
 import { searchBodySchema, searchQuerySchema, textSearchQuerySchema } from "../search/schema";
 import { curationPaths } from "./curation-paths";
 import { adminOnly, busy, componentRef, diskFull, errorResponse, jsonResponse, toParameters, toSchema, unauthorized } from "./document-parts";
@@ -145,6 +146,25 @@ function buildDocument() {
             415: errorResponse("Not an image, or not multipart/form-data"),
             422: errorResponse("Corrupt or truncated image"),
             503: errorResponse("Index not ready, or too many searches waiting (see Retry-After)"),
+          },
+        },
+      },
+      "/api/explain": {
+        post: {
+          summary: "Why a result matched a photo: heat-maps over both photos, and whether category, colour and gender agree",
+          parameters: toParameters(explainQuerySchema, "query"),
+          requestBody: {
+            required: true,
+            content: { "multipart/form-data": { schema: toSchema(explainBodySchema, "input") } },
+          },
+          responses: {
+            200: jsonResponse(explainResponseSchema, "Per-cell contributions to the cosine over both photos, and the agreements"),
+            400: errorResponse("Missing or repeated photo, missing or bad id, bad crop or mode, unknown parameter"),
+            404: errorResponse("Unknown id"),
+            413: errorResponse("Body over MAX_UPLOAD_BYTES, or image over MAX_IMAGE_PIXELS"),
+            415: errorResponse("Not an image, or not multipart/form-data"),
+            422: errorResponse("Corrupt or truncated image"),
+            503: errorResponse("Index or model not ready, or too many requests waiting (see Retry-After)"),
           },
         },
       },

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { maskCells } from "./mask-cells";
+
+describe("maskCells", () => {
+  it("fills exactly the chosen cells of a 4×3 image under a 2×3 grid with the mean (0), leaving the input as it was", () => {
+    const pixels = Float32Array.from({ length: 4 * 3 * 3 }, (_, i) => i + 1);
+    const out = maskCells(pixels, { height: 4, width: 3 }, { rows: 2, cols: 3 }, [1, 5]);
+    // Cell 1 = rows 0–1, column 1; cell 5 = rows 2–3, column 2.
+    const zeroed = (y: number, x: number) => out.slice((y * 3 + x) * 3, (y * 3 + x) * 3 + 3).every((v) => v === 0);
+    const masked = [[0, 1], [1, 1], [2, 2], [3, 2]].map(([y, x]) => `${y},${x}`);
+    for (let y = 0; y < 4; y++) for (let x = 0; x < 3; x++) expect(zeroed(y, x)).toBe(masked.includes(`${y},${x}`));
+    expect(pixels[4]).toBe(5);
+  });
+
+  it("refuses pixels of the wrong size", () => {
+    expect(() => maskCells(new Float32Array(5), { height: 2, width: 2 }, { rows: 1, cols: 1 }, [0])).toThrow(/Expected 12/);
+  });
+});

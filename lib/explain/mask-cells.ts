@@ -1,0 +1,22 @@
+import type { CellGrid } from "./cell-contributions";
+
+/**
+ * A copy of normalised NHWC model pixels (height×width×3) with the given grid cells filled with
+ * 0, which after normalisation is the preprocessing mean: a flat grey-brown, the "mean fill" of
+ * pixel-space masking. Cell r, c covers rows ⌊r·H/rows⌋..⌊(r+1)·H/rows⌋ and likewise columns.
+ */
+export function maskCells(pixels: Float32Array, size: { height: number; width: number }, grid: CellGrid, cells: readonly number[]): Float32Array {
+  const { height, width } = size;
+  if (pixels.length !== height * width * 3) throw new Error(`Expected ${height * width * 3} pixel floats, got ${pixels.length}`);
+  const out = pixels.slice();
+  for (const cell of cells) {
+    const r = Math.floor(cell / grid.cols);
+    const c = cell % grid.cols;
+    const y0 = Math.floor((r * height) / grid.rows);
+    const y1 = Math.floor(((r + 1) * height) / grid.rows);
+    const x0 = Math.floor((c * width) / grid.cols);
+    const x1 = Math.floor(((c + 1) * width) / grid.cols);
+    for (let y = y0; y < y1; y++) out.fill(0, (y * width + x0) * 3, (y * width + x1) * 3);
+  }
+  return out;
+}
