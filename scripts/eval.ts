@@ -4,6 +4,7 @@ import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
 import { evaluateCatalog, formatVariantSummary, writeEvalReports } from "../lib/pipeline/evaluate-catalog";
 import { renderFeedbackMarkdown } from "../lib/pipeline/evaluate-feedback";
+import { evaluateExplanations } from "../lib/pipeline/evaluate-explain";
 import { evaluateMatchQuality } from "../lib/pipeline/evaluate-quality";
 import { evaluateScenes } from "../lib/pipeline/evaluate-scenes";
 import { writeFileAtomic } from "../lib/fs/atomic";
@@ -29,6 +30,10 @@ const optionsSchema = z.object({
   /** Labels flipped by the suspect protocol, and the suspects among which they are looked for. */
   flips: z.coerce.number().int().min(1).max(10_000).default(200),
   top: z.coerce.number().int().min(1).max(100_000).default(400),
+  /** (query, top result) pairs of the "why similar" heat-map faithfulness protocol (0: skip it). */
+  explainPairs: z.coerce.number().int().min(0).max(5000).default(200),
+  /** Run only the heat-map protocol: print its section and write it to <out>/explain.{json,md} (not eval.*). */
+  onlyExplain: z.boolean().default(false),
 });
 
 await runCli(async () => {
@@ -40,6 +45,19 @@ await runCli(async () => {
     await writeSuspectsReport(options.out, report);
     for (const r of report.seeds) console.log(`suspects: ${r.scoring} k ${r.k}: ${r.found}/${r.flips} flips among the first ${r.top} (${(r.recall * 100).toFixed(1)}%)`);
     console.log(`eval: wrote ${options.out}/suspects.{json,md}`);
+    return;
+  }
+  const explainSeed = options.split === "test" ? 0xe8a1 : 0x0e8a;
+  const runExplain = () => evaluateExplanations(config, { split: options.split, pairs: options.explainPairs, seed: explainSeed, progress: process.stderr });
+  if (options.onlyExplain) {
+    const explained = await runExplain();
+    await writeEvalReports(options.out, { title: "Why similar", variants: [], sections: [explained.section] }, "explain");
+    console.log(JSON.stringify(explained.measures, null, 2));
+    if (explained) {
+    const e = explained.measures;
+    console.log(`Why similar: masking the top 20% cells drops the cosine by ${e.topDrop.toFixed(4)}, random 20% by ${e.randomDrop.toFixed(4)} (ratio ${e.ratio.toFixed(2)}, ${e.pass ? "PASS" : "FAIL"} vs 2×, ${e.photos} photos)`);
+  }
+  console.log(`eval: wrote ${options.out}/explain.{json,md,svg}`);
     return;
   }
   const studio = await evaluateCatalog({
@@ -62,7 +80,8 @@ await runCli(async () => {
       ? await evaluateScenes(config, { split: options.split, pool: options.scenePool, count: options.scenes, k: options.k, seed: options.sceneSeed, progress: process.stderr, studio: true })
       : undefined;
   const quality = await evaluateMatchQuality(config, { split: options.split, nonProducts: options.nonProducts, seed: options.split === "test" ? 0x7e57 : 0x0a1, progress: process.stderr });
-  const sections = [served, scene, quality.section].filter((section) => section !== undefined);
+  const explained = options.explainPairs > 0 ? await runExplain() : undefined;
+  const sections = [served, scene, quality.section, explained?.section].filter((section) => section !== undefined);
   const result = sections.length > 0 ? { ...studio, sections } : studio;
   await writeEvalReports(options.out, result);
   for (const protocol of [studio, ...sections]) {
@@ -74,5 +93,9 @@ await runCli(async () => {
   console.log(`Feedback round (a=${weights.positive}, b=${weights.negative}): P@10 ${overall.before.toFixed(4)} → ${overall.after.toFixed(4)} (judged excluded; unchanged query ${overall.unchanged.toFixed(4)})`);
   const q = quality.measures;
   console.log(`Match quality: ECE ${q.ece.toFixed(4)}; Good-or-better for ${(q.goodShare * 100).toFixed(1)}% of ${options.split} queries; no close match for ${(q.noMatchShare * 100).toFixed(1)}% of non-product images`);
+  if (explained) {
+    const e = explained.measures;
+    console.log(`Why similar: masking the top 20% cells drops the cosine by ${e.topDrop.toFixed(4)}, random 20% by ${e.randomDrop.toFixed(4)} (ratio ${e.ratio.toFixed(2)}, ${e.pass ? "PASS" : "FAIL"} vs 2×, ${e.photos} photos)`);
+  }
   console.log(`eval: wrote ${options.out}/eval.{json,md,svg} and feedback.md`);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cellContributions, explainAgainst, occludedDescriptors, parentCells, topCells, type DescriptorMaps } from "./cell-contributions";
+import { cellContributions, descriptorWithout, explainAgainst, occludedDescriptors, parentCells, topCells, type DescriptorMaps } from "./cell-contributions";
 
 // A 2×2 last stage with one channel [1, 0, 0, 3] (GAP 1, GeM ∛7) and a 2×2 finer map [2, 0, 0, 2] (GAP 1).
 const maps: DescriptorMaps = {
@@ -67,5 +67,17 @@ describe("topCells", () => {
   it("takes the rounded share, at least one, best first", () => {
     expect(topCells([0.1, 0.5, -0.2, 0.3, 0.0], 0.4)).toEqual([1, 3]);
     expect(topCells([0.1, 0.5], 0.01)).toEqual([1]);
+  });
+});
+
+describe("descriptorWithout", () => {
+  it("pools with several cells zeroed at once, as one row of occludedDescriptors does for one", () => {
+    const one = occludedDescriptors(maps).slice(12, 15);
+    expect(Array.from(descriptorWithout(maps, [3]))).toEqual(Array.from(one));
+    // Cells 0 and 3 zeroed: nothing left but the floor.
+    const both = descriptorWithout(maps, [0, 3]);
+    expect(both[0]).toBe(0);
+    expect(both[2]).toBe(0);
+    expect(both[1]).toBeCloseTo(1e-6, 9);
   });
 });

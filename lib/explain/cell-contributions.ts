@@ -79,6 +79,21 @@ export function occludedDescriptors(maps: DescriptorMaps): Float32Array {
   return out;
 }
 
+/** The descriptor pooled with the given grid cells zeroed (their last-stage features and the finer-map features inside them). */
+export function descriptorWithout(maps: DescriptorMaps, cells: readonly number[]): Float32Array {
+  const grid = { rows: maps.last.rows, cols: maps.last.cols };
+  const n = grid.rows * grid.cols;
+  const last = maps.last.data.slice();
+  const before = maps.before.data.slice();
+  const drop = new Set(cells);
+  for (let c = 0; c < maps.last.channels; c++) for (const cell of drop) last[c * n + cell] = 0;
+  const parents = parentCells(maps.before, grid);
+  const fine = parents.length;
+  for (let c = 0; c < maps.before.channels; c++) for (let j = 0; j < fine; j++) if (drop.has(parents[j]!)) before[c * fine + j] = 0;
+  const zeroed = { last: { ...maps.last, data: last }, before: { ...maps.before, data: before } };
+  return occludedDescriptors(zeroed).slice(0, descriptorDimOf(maps));
+}
+
 /**
  * How much each cell adds to the cosine between this image's served embedding and `other`:
  * cosine(whole) − cosine(that cell zeroed), from the embeddings of occludedDescriptors' rows.

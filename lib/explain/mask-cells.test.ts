@@ -12,6 +12,11 @@ describe("maskCells", () => {
     expect(pixels[4]).toBe(5);
   });
 
+  it("fills with a given per-channel value", () => {
+    const out = maskCells(new Float32Array(2 * 2 * 3), { height: 2, width: 2 }, { rows: 1, cols: 2 }, [1], [1, 2, 3]);
+    expect(Array.from(out)).toEqual([0, 0, 0, 1, 2, 3, 0, 0, 0, 1, 2, 3]);
+  });
+
   it("refuses pixels of the wrong size", () => {
     expect(() => maskCells(new Float32Array(5), { height: 2, width: 2 }, { rows: 1, cols: 1 }, [0])).toThrow(/Expected 12/);
   });
