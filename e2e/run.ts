@@ -18,6 +18,7 @@ try {
   await import("./http-edges.e2e");
   await import("./text-search.e2e");
   await import("./phone-explore.e2e");
+  await import("./why-similar.e2e");
   const browser = await launchBrowser();
   try {
     ({ failed } = await runTests(browser, server.baseUrl));

@@ -32,6 +32,8 @@ const optionsSchema = z.object({
   top: z.coerce.number().int().min(1).max(100_000).default(400),
   /** (query, top result) pairs of the "why similar" heat-map faithfulness protocol (0: skip it). */
   explainPairs: z.coerce.number().int().min(0).max(5000).default(200),
+  /** Also mask the heat-map protocol's cells with the preprocessing mean (a dark grey block; two more model runs per photo). */
+  explainMeanFill: z.boolean().default(false),
   /** Run only the heat-map protocol: print its section and write it to <out>/explain.{json,md} (not eval.*). */
   onlyExplain: z.boolean().default(false),
 });
@@ -48,7 +50,7 @@ await runCli(async () => {
     return;
   }
   const explainSeed = options.split === "test" ? 0xe8a1 : 0x0e8a;
-  const runExplain = () => evaluateExplanations(config, { split: options.split, pairs: options.explainPairs, seed: explainSeed, progress: process.stderr });
+  const runExplain = () => evaluateExplanations(config, { split: options.split, pairs: options.explainPairs, seed: explainSeed, meanFill: options.explainMeanFill, progress: process.stderr });
   if (options.onlyExplain) {
     const explained = await runExplain();
     await writeEvalReports(options.out, { title: "Why similar", variants: [], sections: [explained.section] }, "explain");

@@ -22,6 +22,7 @@ import { ProductGrid } from "../_components/product-grid";
 import { QuerySummary } from "../_components/query-summary";
 import { ResultTools, ShowMore } from "../_components/result-tools";
 import { TextField } from "../_components/text-field";
+import { WhySimilar } from "../_components/why-similar";
 
 export const metadata: Metadata = { title: "Results" };
 
@@ -152,7 +153,12 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
               <ProductGrid
                 label="Results, best match first"
                 products={groups.map(({ hit, copies }) => ({ product: hit.item, ...(query ? { match: hit } : { score: hit.score }), copies: copies.map((copy) => copy.item) }))}
-                actions={(product) => <FeedbackLinks id={product.id} name={product.productDisplayName} feedback={feedback} hrefFor={(next) => hrefWith({ feedback: next })} />}
+                actions={(product) => (
+                  <>
+                    <FeedbackLinks id={product.id} name={product.productDisplayName} feedback={feedback} hrefFor={(next) => hrefWith({ feedback: next })} />
+                    {query && <WhySimilar id={product.id} name={product.productDisplayName} />}
+                  </>
+                )}
               />
               <ShowMore href={more ? buildShareHref({ ...shared.value, offset: offset + shownUpTo }) : undefined} from={offset + shownUpTo + 1} />
             </>

@@ -19,6 +19,8 @@ export type ExplainProtocolOptions = {
   seed: number;
   /** Share of the cells masked (default 0.2). */
   share?: number;
+  /** Also mask the same cells with the preprocessing mean (two more model runs per photo). */
+  meanFill?: boolean;
   progress?: ProgressSink;
 };
 
@@ -37,7 +39,7 @@ export type ExplainMeasures = {
   topBeatsRandom: number;
   bySide: Record<"query" | "result", { topDrop: number; randomDrop: number }>;
   /** The same cells masked other ways: the preprocessing mean (a dark grey block), and zeroed in feature space. */
-  otherMasks: Record<"meanFill" | "featureZero", { topDrop: number; randomDrop: number; ratio: number }>;
+  otherMasks: { meanFill?: { topDrop: number; randomDrop: number; ratio: number }; featureZero: { topDrop: number; randomDrop: number; ratio: number } };
   meanSimilarity: number;
 };
 
@@ -102,7 +104,8 @@ export async function evaluateExplanations(config: Config, options: ExplainProto
         const { grid, contributions } = side.explained;
         const top = topCells(contributions, share);
         const random = shuffleInPlace(Array.from({ length: contributions.length }, (_, i) => i), rng).slice(0, top.length);
-        for (const fill of [background, [0, 0, 0] as [number, number, number]]) masked.push(maskCells(side.pixels, size, grid, top, fill), maskCells(side.pixels, size, grid, random, fill));
+        const fills: [number, number, number][] = options.meanFill ? [background, [0, 0, 0]] : [background];
+        for (const fill of fills) masked.push(maskCells(side.pixels, size, grid, top, fill), maskCells(side.pixels, size, grid, random, fill));
         const maps = side.name === "query" ? q.maps : r.maps;
         zeroed.push(descriptorWithout(maps, top), descriptorWithout(maps, random));
         cellsMasked = top.length;
@@ -118,8 +121,9 @@ export async function evaluateExplanations(config: Config, options: ExplainProto
           drops[masking][side.name].top.push(similarity - cos(from, side.other, row * dim));
           drops[masking][side.name].random.push(similarity - cos(from, side.other, (row + 1) * dim));
         };
-        record("background", embedding, 4 * s);
-        record("mean", embedding, 4 * s + 2);
+        const perSide = options.meanFill ? 4 : 2;
+        record("background", embedding, perSide * s);
+        if (options.meanFill) record("mean", embedding, perSide * s + 2);
         record("feature", featureEmbedding, 2 * s);
       });
       progress?.advance();
@@ -155,7 +159,7 @@ export async function evaluateExplanations(config: Config, options: ExplainProto
       query: { topDrop: mean(drops.background.query.top), randomDrop: mean(drops.background.query.random) },
       result: { topDrop: mean(drops.background.result.top), randomDrop: mean(drops.background.result.random) },
     },
-    otherMasks: { meanFill: summary("mean"), featureZero: summary("feature") },
+    otherMasks: { ...(options.meanFill ? { meanFill: summary("mean") } : {}), featureZero: summary("feature") },
     meanSimilarity: mean(similarities),
   };
   return { section: toSection(measures, options, model.name, model.id, share), measures };
@@ -182,7 +186,9 @@ function toSection(m: ExplainMeasures, options: ExplainProtocolOptions, name: st
       "ratio (bar: ≥ 2)": `${m.ratio.toFixed(2)} — ${m.pass ? "PASS" : "FAIL"}`,
       "photos where top beats random": `${m.topBeatsRandom}/${m.photos}`,
       "by side (top / random)": `query ${f(m.bySide.query.topDrop)} / ${f(m.bySide.query.randomDrop)}; result ${f(m.bySide.result.topDrop)} / ${f(m.bySide.result.randomDrop)}`,
-      "same cells, mean fill (dark grey block)": `top ${f(m.otherMasks.meanFill.topDrop)} / random ${f(m.otherMasks.meanFill.randomDrop)}, ratio ${m.otherMasks.meanFill.ratio.toFixed(2)}`,
+      ...(m.otherMasks.meanFill
+        ? { "same cells, mean fill (dark grey block)": `top ${f(m.otherMasks.meanFill.topDrop)} / random ${f(m.otherMasks.meanFill.randomDrop)}, ratio ${m.otherMasks.meanFill.ratio.toFixed(2)}` }
+        : {}),
       "same cells, zeroed in feature space": `top ${f(m.otherMasks.featureZero.topDrop)} / random ${f(m.otherMasks.featureZero.randomDrop)}, ratio ${m.otherMasks.featureZero.ratio.toFixed(2)}`,
       "mean cosine of the pairs": f(m.meanSimilarity),
     },
