@@ -87,6 +87,14 @@ export class ExplainModel {
     }));
   }
 
+  /** The served embedding of n preprocessed images (the served graph's own output; nothing else fetched). */
+  readonly embedPixels = async (pixels: Float32Array, n: number): Promise<Float32Array> => {
+    const { height, width } = this.manifest.preprocess;
+    const input = new ort.Tensor("float32", pixels, [n, height, width, 3]);
+    const result = await this.session.run({ [this.manifest.input.name]: input }, [this.manifest.embedding.output]);
+    return result[this.manifest.embedding.output]!.data as Float32Array;
+  };
+
   /** The served head over raw descriptors [n, featureDim]: L2-normalised embeddings [n, dim]. */
   readonly embedDescriptors = async (descriptors: Float32Array, n: number): Promise<Float32Array> => {
     const dim = this.manifest.features!.dim;

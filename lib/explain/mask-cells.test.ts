@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maskCells } from "./mask-cells";
+import { isCellFilled, maskCells } from "./mask-cells";
 
 describe("maskCells", () => {
   it("fills exactly the chosen cells of a 4×3 image under a 2×3 grid with the mean (0), leaving the input as it was", () => {
@@ -19,5 +19,16 @@ describe("maskCells", () => {
 
   it("refuses pixels of the wrong size", () => {
     expect(() => maskCells(new Float32Array(5), { height: 2, width: 2 }, { rows: 1, cols: 1 }, [0])).toThrow(/Expected 12/);
+  });
+});
+
+describe("isCellFilled", () => {
+  it("says a cell is filled only when every pixel of its block holds the fill", () => {
+    const pixels = new Float32Array(4 * 3 * 3).fill(7);
+    pixels[(3 * 3 + 2) * 3 + 1] = 0; // row 3, column 2, channel 1: inside cell 5 of a 2×3 grid
+    const size = { height: 4, width: 3 };
+    const grid = { rows: 2, cols: 3 };
+    expect([0, 1, 2, 3, 4, 5].map((cell) => isCellFilled(pixels, size, grid, cell, [7, 7, 7]))).toEqual([true, true, true, true, true, false]);
+    expect(isCellFilled(pixels, size, grid, 0, [7, 7, 0])).toBe(false);
   });
 });

@@ -4,8 +4,9 @@ import type { Config } from "../config";
 import { Embedder } from "../embed/embedder";
 import { descriptorWithout, explainAgainst, topCells } from "../explain/cell-contributions";
 import { ExplainModel } from "../explain/explain-model";
-import { maskCells } from "../explain/mask-cells";
-import { normalisePixels, preprocessImage } from "../image/preprocess";
+import { backgroundFill, maskCells, type CellFill } from "../explain/mask-cells";
+import { occludeCells } from "../explain/pixel-occlusion";
+import { preprocessImage } from "../image/preprocess";
 import type { EvalResult } from "../metrics/report";
 import { createProgress, type ProgressSink } from "../progress";
 import { createRng, shuffleInPlace } from "../random";
@@ -19,33 +20,44 @@ export type ExplainProtocolOptions = {
   seed: number;
   /** Share of the cells masked (default 0.2). */
   share?: number;
-  /** Also mask the same cells with the preprocessing mean (two more model runs per photo). */
+  /** Also mask the same cells with the preprocessing mean (more model runs per photo). */
   meanFill?: boolean;
   progress?: ProgressSink;
 };
 
-/** Mean drops of the served-embedding cosine when masking each photo's top-scored vs random cells. */
+/** Mean drops of the served-embedding cosine when masking a photo's top-scored vs random cells. */
+export type MaskDrops = { topDrop: number; randomDrop: number; ratio: number };
+
+/** How cells are scored: pixel-space occlusion (the served heat-map) or feature-space zeroing (the first method, for comparison). */
+const scorings = ["pixel", "feature"] as const;
+type Scoring = (typeof scorings)[number];
+/** How the chosen cells are masked in the test: the model's background in pixel space (the headline), the preprocessing mean, or zeroed in feature space. */
+const maskings = ["background", "mean", "feature"] as const;
+type Masking = (typeof maskings)[number];
+
 export type ExplainMeasures = {
   pairs: number;
   photos: number;
   cellsMasked: number;
   cells: number;
+  /** The headline: pixel-occlusion heat-maps, cells masked with the background in pixel space. */
   topDrop: number;
   randomDrop: number;
   /** topDrop / randomDrop; the bar is 2. */
   ratio: number;
   pass: boolean;
-  /** Photos whose top-cell drop exceeds their random-cell drop. */
+  /** Photos whose top-cell drop exceeds their random-cell drop (headline). */
   topBeatsRandom: number;
   bySide: Record<"query" | "result", { topDrop: number; randomDrop: number }>;
-  /** The same cells masked other ways: the preprocessing mean (a dark grey block), and zeroed in feature space. */
-  otherMasks: { meanFill?: { topDrop: number; randomDrop: number; ratio: number }; featureZero: { topDrop: number; randomDrop: number; ratio: number } };
+  /** Every scoring × masking (the same random cells for both scorings); `mean` only with meanFill. */
+  byMethod: Record<Scoring, Partial<Record<Masking, MaskDrops>>>;
+  /** Cells per photo that pixel occlusion re-embedded (the rest already held the background). */
+  meanCellsEmbedded: number;
+  /** Largest |explain session − served session| over the unmasked embeddings: the scoring's maps come from the served graph. */
+  maxEmbeddingDiff: number;
   meanSimilarity: number;
+  seconds: number;
 };
-
-/** How the chosen cells are masked: filled with the studio background (the headline), with the preprocessing mean, or zeroed in feature space. */
-const maskings = ["background", "mean", "feature"] as const;
-type Masking = (typeof maskings)[number];
 
 const cos = (a: Float32Array, b: Float32Array, offset = 0) => {
   let s = 0;
@@ -53,17 +65,23 @@ const cos = (a: Float32Array, b: Float32Array, offset = 0) => {
   return s;
 };
 
+type Side = "query" | "result";
+type Samples = Record<Side, { top: number[]; random: number[] }>;
+
 /**
  * The faithfulness protocol of the "why similar" heat-maps: `pairs` seeded `split` products
  * (stratified by label), each paired with its top result (the nearest other product by the
- * stored vectors, identical photos skipped). Both photos are explained against each other; then,
- * in pixel space, the top-scored `share` of a photo's cells, or as many random cells (seeded), are
- * filled with the studio background, and the served model re-embeds it. The drop of the cosine to
- * the other photo's unmasked embedding is averaged over every photo; the heat-maps pass when the
- * top cells' mean drop is at least twice the random cells'. The same cells filled with the
- * preprocessing mean, and zeroed in feature space, are reported beside it.
+ * stored vectors, identical photos skipped). Both photos are scored against each other by
+ * pixel-space occlusion through the served model (the served heat-map) and, for comparison,
+ * by feature-space zeroing; then the top-scored `share` of a photo's cells, or as many random
+ * cells (seeded, the same for both scorings), are masked exactly as the scoring masks them
+ * (maskCells with the model's background) and the served model re-embeds the photo. The drop of
+ * the cosine to the other photo's unmasked embedding is averaged over every photo; the heat-maps
+ * pass when the top cells' mean drop is at least twice the random cells'. The same cells zeroed
+ * in feature space (and with `meanFill`, filled with the preprocessing mean) are reported beside it.
  */
 export async function evaluateExplanations(config: Config, options: ExplainProtocolOptions): Promise<{ section: EvalResult; measures: ExplainMeasures }> {
+  const started = performance.now();
   const share = options.share ?? 0.2;
   const service = await createSearchService(config);
   const { model } = service;
@@ -76,13 +94,16 @@ export async function evaluateExplanations(config: Config, options: ExplainProto
   const sample = sampleStratified(candidates, options.pairs, options.seed);
   const rng = createRng(options.seed ^ 0x5eed);
   const size = model.preprocess;
-  const drops = Object.fromEntries(maskings.map((m) => [m, { query: { top: [] as number[], random: [] as number[] }, result: { top: [] as number[], random: [] as number[] } }])) as Record<
-    Masking,
-    Record<"query" | "result", { top: number[]; random: number[] }>
-  >;
-  // The studio background (the letterbox fill too: what the model sees where there is nothing), normalised.
-  const background = Array.from(normalisePixels(Uint8Array.from(model.preprocess.background), model.preprocess)) as [number, number, number];
+  const dim = model.embedding.dim;
+  const samples = (): Record<Masking, Samples> => ({ background: emptySamples(), mean: emptySamples(), feature: emptySamples() });
+  const drops: Record<Scoring, Record<Masking, Samples>> = { pixel: samples(), feature: samples() };
+  const fills: Partial<Record<Masking, CellFill>> = { background: backgroundFill(model.preprocess), ...(options.meanFill ? { mean: [0, 0, 0] as const } : {}) };
+  const pixelMaskings = Object.keys(fills) as Masking[];
+  // The served model itself (its own session) embeds every masked photo: the scoring's and the test's.
+  const embedServed = async (pixels: Float32Array, n: number) => (await embedder.run(pixels, n)).embedding;
   const similarities: number[] = [];
+  const embeddedCells: number[] = [];
+  let maxEmbeddingDiff = 0;
   let cellsMasked = 0;
   let cells = 0;
   const progress = createProgress({ label: "explained pairs", total: sample.length, unit: "pair", sink: options.progress });
@@ -92,75 +113,68 @@ export async function evaluateExplanations(config: Config, options: ExplainProto
       if (!result) continue;
       const photos = await Promise.all([query, result].map(async (item) => preprocessImage(await fs.readFile(service.imageFile(item.id).path), model.preprocess, limits)));
       const [q, r] = await explainer.run(concat(photos), 2);
+      const served = await embedServed(concat(photos), 2);
       if (!q || !r) continue;
+      for (let i = 0; i < 2 * dim; i++) maxEmbeddingDiff = Math.max(maxEmbeddingDiff, Math.abs((i < dim ? q.embedding[i]! : r.embedding[i - dim]!) - served[i]!));
+      const grid = { rows: q.maps.last.rows, cols: q.maps.last.cols };
       const sides = [
-        { name: "query" as const, pixels: photos[0]!, explained: await explainAgainst(q.maps, r.embedding, explainer.embedDescriptors), other: r.embedding },
-        { name: "result" as const, pixels: photos[1]!, explained: await explainAgainst(r.maps, q.embedding, explainer.embedDescriptors), other: q.embedding },
+        { name: "query" as const, pixels: photos[0]!, maps: q.maps, embedding: q.embedding, other: r.embedding },
+        { name: "result" as const, pixels: photos[1]!, maps: r.maps, embedding: r.embedding, other: q.embedding },
       ];
-      similarities.push(sides[0]!.explained.similarity);
-      const masked: Float32Array[] = [];
-      const zeroed: Float32Array[] = [];
       for (const side of sides) {
-        const { grid, contributions } = side.explained;
-        const top = topCells(contributions, share);
-        const random = shuffleInPlace(Array.from({ length: contributions.length }, (_, i) => i), rng).slice(0, top.length);
-        const fills: [number, number, number][] = options.meanFill ? [background, [0, 0, 0]] : [background];
-        for (const fill of fills) masked.push(maskCells(side.pixels, size, grid, top, fill), maskCells(side.pixels, size, grid, random, fill));
-        const maps = side.name === "query" ? q.maps : r.maps;
-        zeroed.push(descriptorWithout(maps, top), descriptorWithout(maps, random));
-        cellsMasked = top.length;
-        cells = contributions.length;
-      }
-      // The served model itself (its own session, not the explain one) embeds the masked photos.
-      const { embedding } = await embedder.run(concat(masked), masked.length);
-      const featureEmbedding = await explainer.embedDescriptors(concat(zeroed), zeroed.length);
-      const dim = model.embedding.dim;
-      sides.forEach((side, s) => {
-        const similarity = side.explained.similarity;
+        const pixel = await occludeCells(side.pixels, size, grid, fills.background!, side.embedding, side.other, embedServed);
+        const feature = await explainAgainst(side.maps, side.other, explainer.embedDescriptors);
+        embeddedCells.push(pixel.embedded);
+        const similarity = pixel.similarity;
+        if (side.name === "query") similarities.push(similarity);
+        cells = pixel.contributions.length;
+        const chosen = { pixel: topCells(pixel.contributions, share), feature: topCells(feature.contributions, share) };
+        cellsMasked = chosen.pixel.length;
+        const random = shuffleInPlace(Array.from({ length: cells }, (_, i) => i), rng).slice(0, cellsMasked);
+        // One batch: for each pixel masking, [pixel top, feature top, random].
+        const masked = pixelMaskings.flatMap((m) => [chosen.pixel, chosen.feature, random].map((set) => maskCells(side.pixels, size, grid, set, fills[m])));
+        const embedded = await embedServed(concat(masked), masked.length);
+        const zeroed = await explainer.embedDescriptors(concat([chosen.pixel, chosen.feature, random].map((set) => descriptorWithout(side.maps, set))), 3);
         const record = (masking: Masking, from: Float32Array, row: number) => {
-          drops[masking][side.name].top.push(similarity - cos(from, side.other, row * dim));
-          drops[masking][side.name].random.push(similarity - cos(from, side.other, (row + 1) * dim));
+          for (const [s, scoring] of scorings.entries()) drops[scoring][masking][side.name].top.push(similarity - cos(from, side.other, (row + s) * dim));
+          const randomDrop = similarity - cos(from, side.other, (row + 2) * dim);
+          for (const scoring of scorings) drops[scoring][masking][side.name].random.push(randomDrop);
         };
-        const perSide = options.meanFill ? 4 : 2;
-        record("background", embedding, perSide * s);
-        if (options.meanFill) record("mean", embedding, perSide * s + 2);
-        record("feature", featureEmbedding, 2 * s);
-      });
+        pixelMaskings.forEach((m, i) => record(m, embedded, 3 * i));
+        record("feature", zeroed, 0);
+      }
       progress?.advance();
     }
   } finally {
     progress?.finish();
     await Promise.all([explainer.dispose(), embedder.dispose()]);
   }
-  const pooled = (masking: Masking) => {
-    const { query, result } = drops[masking];
+  const pooled = (scoring: Scoring, masking: Masking) => {
+    const { query, result } = drops[scoring][masking];
     const top = [...query.top, ...result.top];
     const random = [...query.random, ...result.random];
     const topDrop = mean(top);
     const randomDrop = mean(random);
-    return { top, random, topDrop, randomDrop, ratio: randomDrop > 0 ? topDrop / randomDrop : Number.POSITIVE_INFINITY };
+    return { top, random, drops: { topDrop, randomDrop, ratio: randomDrop > 0 ? topDrop / randomDrop : Number.POSITIVE_INFINITY } };
   };
-  const main = pooled("background");
-  const summary = (masking: Masking) => {
-    const { topDrop, randomDrop, ratio } = pooled(masking);
-    return { topDrop, randomDrop, ratio };
-  };
+  const main = pooled("pixel", "background");
+  const used: Masking[] = [...pixelMaskings, "feature"];
+  const byMethod = Object.fromEntries(scorings.map((s) => [s, Object.fromEntries(used.map((m) => [m, pooled(s, m).drops]))])) as ExplainMeasures["byMethod"];
+  const sideDrops = (side: Side) => ({ topDrop: mean(drops.pixel.background[side].top), randomDrop: mean(drops.pixel.background[side].random) });
   const measures: ExplainMeasures = {
     pairs: similarities.length,
     photos: main.top.length,
     cellsMasked,
     cells,
-    topDrop: main.topDrop,
-    randomDrop: main.randomDrop,
-    ratio: main.ratio,
-    pass: main.ratio >= 2,
+    ...main.drops,
+    pass: main.drops.ratio >= 2,
     topBeatsRandom: main.top.filter((d, i) => d > main.random[i]!).length,
-    bySide: {
-      query: { topDrop: mean(drops.background.query.top), randomDrop: mean(drops.background.query.random) },
-      result: { topDrop: mean(drops.background.result.top), randomDrop: mean(drops.background.result.random) },
-    },
-    otherMasks: { ...(options.meanFill ? { meanFill: summary("mean") } : {}), featureZero: summary("feature") },
+    bySide: { query: sideDrops("query"), result: sideDrops("result") },
+    byMethod,
+    meanCellsEmbedded: mean(embeddedCells),
+    maxEmbeddingDiff,
     meanSimilarity: mean(similarities),
+    seconds: (performance.now() - started) / 1000,
   };
   return { section: toSection(measures, options, model.name, model.id, share), measures };
 }
@@ -175,25 +189,33 @@ async function topResultOf(service: Awaited<ReturnType<typeof createSearchServic
 
 function toSection(m: ExplainMeasures, options: ExplainProtocolOptions, name: string, id: string, share: number): EvalResult {
   const f = (v: number) => v.toFixed(4);
+  const drops = (d: MaskDrops | undefined) => (d ? `top ${f(d.topDrop)} / random ${f(d.randomDrop)}, ratio ${d.ratio.toFixed(2)}` : "not run");
   return {
     title: `Why similar: heat-map faithfulness (${options.split} split)`,
     facts: {
-      model: `${name} (${id}); heat-map = per-cell occlusion of the served descriptor's pre-pool maps (7×6 last-stage cells), contributions to the cosine of the two served embeddings`,
+      model: `${name} (${id}); heat-map = pixel-space occlusion: each of the ${m.cells} cells (7×6 blocks of the model input) filled with the model's background (white), the photo re-embedded by the served model, scored by the cosine to the other photo's embedding it takes away`,
       pairs: `${m.pairs} (query, top result) pairs: seeded ${options.split} products (stratified by label, seed ${options.seed}), each with its nearest other product by the stored vectors (identical photos skipped); ${m.photos} explained photos (both sides)`,
-      masking: `pixel space: the top-scored ${m.cellsMasked} of ${m.cells} cells (${Math.round(share * 100)}%) vs as many random cells (seeded), filled with the studio background (the letterbox fill: white); re-embedded by the served model; drop = cosine to the other photo's unmasked embedding, before − after`,
+      masking: `the same masking as the scoring (maskCells, the background fill): the top-scored ${m.cellsMasked} of ${m.cells} cells (${Math.round(share * 100)}%) vs as many random cells (seeded), masked together; re-embedded by the served model; drop = cosine to the other photo's unmasked embedding, before − after`,
       "mean drop, top cells": f(m.topDrop),
       "mean drop, random cells": f(m.randomDrop),
       "ratio (bar: ≥ 2)": `${m.ratio.toFixed(2)} — ${m.pass ? "PASS" : "FAIL"}`,
       "photos where top beats random": `${m.topBeatsRandom}/${m.photos}`,
       "by side (top / random)": `query ${f(m.bySide.query.topDrop)} / ${f(m.bySide.query.randomDrop)}; result ${f(m.bySide.result.topDrop)} / ${f(m.bySide.result.randomDrop)}`,
-      ...(m.otherMasks.meanFill
-        ? { "same cells, mean fill (dark grey block)": `top ${f(m.otherMasks.meanFill.topDrop)} / random ${f(m.otherMasks.meanFill.randomDrop)}, ratio ${m.otherMasks.meanFill.ratio.toFixed(2)}` }
-        : {}),
-      "same cells, zeroed in feature space": `top ${f(m.otherMasks.featureZero.topDrop)} / random ${f(m.otherMasks.featureZero.randomDrop)}, ratio ${m.otherMasks.featureZero.ratio.toFixed(2)}`,
+      "pixel-occlusion cells, zeroed in feature space": drops(m.byMethod.pixel.feature),
+      "feature-zeroing cells (the first method), background in pixel space": drops(m.byMethod.feature.background),
+      "feature-zeroing cells, zeroed in feature space": drops(m.byMethod.feature.feature),
+      ...(m.byMethod.pixel.mean ? { "mean fill (dark grey block), pixel / feature cells": `${drops(m.byMethod.pixel.mean)}; ${drops(m.byMethod.feature.mean)}` } : {}),
+      "cells re-embedded per photo": `${m.meanCellsEmbedded.toFixed(1)} of ${m.cells} (the others already held the background)`,
+      "explain session vs served session": `max |Δ embedding| ${m.maxEmbeddingDiff.toExponential(1)}`,
       "mean cosine of the pairs": f(m.meanSimilarity),
+      cost: `${(m.seconds / 60).toFixed(1)} min (${(m.seconds / Math.max(1, m.pairs)).toFixed(1)} s a pair)`,
     },
     variants: [],
   };
+}
+
+function emptySamples(): Samples {
+  return { query: { top: [], random: [] }, result: { top: [], random: [] } };
 }
 
 function concat(images: readonly Float32Array[]): Float32Array {

@@ -3,8 +3,10 @@ import type { CatalogItem } from "../catalog/types";
 import { fuseQueryVector, type SearchMode } from "../colour/colour-fusion";
 import { predictColourName } from "../colour/colour-names";
 import { AppError } from "../errors";
-import { explainAgainst, type CellGrid } from "../explain/cell-contributions";
+import type { CellGrid } from "../explain/cell-contributions";
 import type { ExplainModel } from "../explain/explain-model";
+import { backgroundFill } from "../explain/mask-cells";
+import { occludeCells } from "../explain/pixel-occlusion";
 import type { DecodeLimits } from "../image/decode";
 import { normalisePixels, toModelPixels } from "../image/preprocess";
 import { toColourFamily } from "../metrics/colour-families";
@@ -16,7 +18,7 @@ import type { SearchService } from "./types";
 /** One photo's side of an explanation: the per-cell contributions over the picture the model saw. */
 export type ExplainedPhoto = {
   grid: CellGrid;
-  /** Row-major, grid.rows × grid.cols: cosine taken away when the cell is zeroed (positive = shared with the other photo). */
+  /** Row-major, grid.rows × grid.cols: cosine taken away when the cell's pixels are masked (positive = shared with the other photo). */
   cells: number[];
   /** The model-sized RGB the cells lie over (height×width×3, uint8). */
   view: { rgb: Uint8Array; width: number; height: number };
@@ -36,11 +38,16 @@ export type WhySimilar = {
 /** What an explanation needs from the search service. */
 export type WhySimilarService = Pick<SearchService, "model" | "getItem" | "imageFile" | "nearest">;
 
+/** Runs one onnxruntime task; the web facade passes its inference queue, so searches slip in between an explanation's runs. */
+export type ScheduleRun = <T>(task: () => Promise<T>) => Promise<T>;
+
 /**
  * Why a catalog product matched a query photo: the query prepared exactly as the search
  * prepares it (region, crop) and the product's photo exactly as the catalog embedded it, both
- * through the served graph's explain session; each cell of each photo scored by the cosine of
- * the two embeddings it takes away when zeroed; and whether the category (the classifier's
+ * through the served graph's explain session; each cell of each photo scored by pixel-space
+ * occlusion (occludeCells: its block filled with the model's background, as the faithfulness
+ * test masks it, the photo re-embedded, the cosine to the other photo's embedding it takes
+ * away: 42 cells × 2 photos in batches of OCCLUSION_BATCH); and whether the category (the classifier's
  * guess vs the product's label), colour family (the region's colour name vs the product's
  * baseColour) and gender (the majority of the query's nearest products vs the product's) agree.
  */
@@ -52,6 +59,7 @@ export async function explainSimilarity(
   request: RegionRequest,
   mode: SearchMode,
   limits: DecodeLimits,
+  schedule: ScheduleRun = (task) => task(),
 ): Promise<WhySimilar> {
   const item = service.getItem(itemId);
   if (!item) throw new AppError("not_found", "No product with that id");
@@ -59,12 +67,17 @@ export async function explainSimilarity(
   const query = await prepareQueryInput(model, bytes, limits, request);
   const itemRgb = await toModelPixels(await fs.readFile(service.imageFile(item.id).path), model.preprocess, limits);
   const { height, width } = model.preprocess;
+  const itemPixels = normalisePixels(itemRgb, model.preprocess);
   const batch = new Float32Array(query.pixels.length * 2);
   batch.set(query.pixels, 0);
-  batch.set(normalisePixels(itemRgb, model.preprocess), query.pixels.length);
-  const [q, p] = await explainer.run(batch, 2);
+  batch.set(itemPixels, query.pixels.length);
+  const [q, p] = await schedule(() => explainer.run(batch, 2));
   if (!q || !p) throw new AppError("internal", "The explain session returned fewer images than it was given");
-  const [qSide, pSide] = await Promise.all([explainAgainst(q.maps, p.embedding, explainer.embedDescriptors), explainAgainst(p.maps, q.embedding, explainer.embedDescriptors)]);
+  const grid = { rows: q.maps.last.rows, cols: q.maps.last.cols };
+  const fill = backgroundFill(model.preprocess);
+  const embed = (pixels: Float32Array, n: number) => schedule(() => explainer.embedPixels(pixels, n));
+  const qSide = await occludeCells(query.pixels, { height, width }, grid, fill, q.embedding, p.embedding, embed);
+  const pSide = await occludeCells(itemPixels, { height, width }, grid, fill, p.embedding, q.embedding, embed);
 
   const queryLabel = topLabel(model.classifier?.labels, q.probabilities);
   const colourName = model.colour ? (predictColourName(query.colour, model.colour)?.label ?? null) : null;

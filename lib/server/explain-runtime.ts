@@ -28,7 +28,7 @@ export type WhySimilarWithViews = Omit<WhySimilar, "query" | "item"> & {
   item: Omit<WhySimilar["item"], "view"> & { view: Uint8Array };
 };
 
-/** Explains why `itemId` matched the query photo, through the queue like a search. */
+/** Explains why `itemId` matched the query photo; each onnxruntime run goes through the queue like a search, so searches are not held up for the whole explanation. */
 export async function explainByImage(
   runtime: SearchRuntime,
   bytes: Uint8Array,
@@ -38,11 +38,10 @@ export async function explainByImage(
   signal?: AbortSignal,
 ): Promise<WhySimilarWithViews> {
   const explainer = await getExplainModel(runtime);
-  return runtime.queue.run(async () => {
-    const why = await explainSimilarity(runtime.service, explainer, bytes, itemId, request, mode, { maxPixels: runtime.config.MAX_IMAGE_PIXELS });
-    const [query, item] = await Promise.all([toJpeg(why.query.view), toJpeg(why.item.view)]);
-    return { ...why, query: { ...why.query, view: query }, item: { ...why.item, view: item } };
-  }, signal);
+  const schedule = <T>(task: () => Promise<T>) => runtime.queue.run(task, signal);
+  const why = await explainSimilarity(runtime.service, explainer, bytes, itemId, request, mode, { maxPixels: runtime.config.MAX_IMAGE_PIXELS }, schedule);
+  const [query, item] = await Promise.all([toJpeg(why.query.view), toJpeg(why.item.view)]);
+  return { ...why, query: { ...why.query, view: query }, item: { ...why.item, view: item } };
 }
 
 async function toJpeg(view: WhySimilar["query"]["view"]): Promise<Uint8Array> {
