@@ -14,7 +14,7 @@ const viewports = [
 ];
 
 for (const viewport of viewports) {
-  test(`"Why similar?" at ${viewport.width}×${viewport.height}: the keyboard toggles heat-maps over both photos and agreement chips, axe-clean`, async ({ browser, baseUrl }) => {
+  test(`"Why similar?" at ${viewport.width}×${viewport.height}: the keyboard opens a dialog of heat-maps over both photos and agreement chips over the grid (no card grows), axe-clean, and closes it`, async ({ browser, baseUrl }) => {
     // A context of its own: the viewport, and bypassCSP for the injected axe script.
     const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: viewport.width, height: viewport.height }, bypassCSP: true });
     try {
@@ -23,13 +23,18 @@ for (const viewport of viewports) {
       const home = await new HomePage(page).goto();
       await home.choosePhoto(await fetchPhoto(baseUrl, query));
       await home.submitAndWaitForResults();
-      const result = page.getByTestId("product-grid").locator(":scope > li").nth(1);
-      const toggle = result.getByRole("button", { name: /^Why similar\?/ });
+      const grid = page.getByTestId("product-grid").locator(":scope > li");
+      const result = grid.nth(1);
+      const heights = () => grid.evaluateAll((items) => items.map((item) => Math.round(item.getBoundingClientRect().height)));
+      const before = await heights();
+      const toggle = result.getByTestId("why-toggle");
       assert.equal(await toggle.getAttribute("aria-expanded"), "false");
       assert.equal(await result.getByTestId("heatmap").count(), 0, "nothing is fetched before the toggle");
       await toggle.focus();
       await page.keyboard.press("Enter");
-      const heatmaps = result.getByTestId("heatmap");
+      const dialog = page.getByRole("dialog", { name: /^Why .* is similar/ });
+      await dialog.waitFor();
+      const heatmaps = dialog.getByTestId("heatmap");
       await heatmaps.nth(1).waitFor();
       assert.equal(await heatmaps.count(), 2, "a heat-map over the query photo and one over the product's");
       for (const heatmap of await heatmaps.all()) {
@@ -37,19 +42,27 @@ for (const viewport of viewports) {
         assert.ok(loaded, "the heat-map image is drawn");
         assert.equal(src, "data:image/png;base64,");
       }
-      const chips = result.getByTestId("agreement-chips").locator("li");
+      const chips = dialog.getByTestId("agreement-chips").locator("li");
       assert.equal(await chips.count(), 3);
       assert.match((await chips.allTextContents()).join(" | "), /categor.*\|.*colour.*\|.*gender/i);
-      const expanded = result.getByRole("button", { name: /^Hide why/ });
-      assert.equal(await expanded.getAttribute("aria-expanded"), "true");
+      assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+      // The open explanation lies over the page: no card of the grid grows with it.
+      assert.deepEqual(await heights(), before, "the result cards keep their heights while the explanation is open");
+      const box = await dialog.boundingBox();
+      assert.ok(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width && box.y + box.height <= viewport.height, `the dialog fits the viewport: ${JSON.stringify(box)}`);
       const violations = await findSeriousViolations(page);
       assert.equal(violations.length, 0, `axe found with the explanation open:\n${formatViolations(violations)}`);
-      await result.scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(screenshots, viewport.file) });
-      // The same key closes it again.
+      // Escape closes it and gives the focus back to the toggle; Enter on the focused Close button closes it too.
+      await page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "hidden" });
+      assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+      assert.ok(await toggle.evaluate((el) => el === document.activeElement), "the focus is back on the toggle");
       await page.keyboard.press("Enter");
-      await result.getByTestId("why-panel").waitFor({ state: "hidden" });
-      assert.equal(await result.getByRole("button", { name: /^Why similar\?/ }).getAttribute("aria-expanded"), "false");
+      await dialog.getByTestId("heatmap").nth(1).waitFor();
+      assert.ok(await dialog.getByRole("button", { name: "Close" }).evaluate((el) => el === document.activeElement), "the dialog opens with the focus on Close");
+      await page.keyboard.press("Enter");
+      await dialog.waitFor({ state: "hidden" });
     } finally {
       await context.close();
     }

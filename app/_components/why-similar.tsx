@@ -1,31 +1,31 @@
 "use client";
 
 import { useSearchParams } from "next/navigation";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import type { ExplainResponse } from "@/app/api/explain/schema";
 
-type State = { kind: "closed" } | { kind: "loading" } | { kind: "error"; message: string } | { kind: "ready"; why: ExplainResponse };
+type State = { kind: "idle" } | { kind: "loading" } | { kind: "error"; message: string } | { kind: "ready"; why: ExplainResponse };
 
 /**
  * "Why similar?" under a result: on demand, asks POST /api/explain with the search's own photo
- * and crop (both in this page's share URL) and shows heat-maps of where the two photos match
- * over the pictures the model saw, with the category, colour and gender agreements.
+ * and crop (both in this page's share URL) and shows, in a dialog over the page (the grid keeps
+ * its rows), heat-maps of where the two photos match over the pictures the model saw, with the
+ * category, colour and gender agreements.
  */
 export function WhySimilar({ id, name }: { id: string; name: string }) {
   const params = useSearchParams();
-  const [state, setState] = useState<State>({ kind: "closed" });
-  const [cache, setCache] = useState<ExplainResponse | null>(null);
-  const panelId = useId();
-  const open = state.kind !== "closed";
+  const [state, setState] = useState<State>({ kind: "idle" });
+  const [open, setOpen] = useState(false);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
 
-  async function toggle() {
-    if (open) return setState({ kind: "closed" });
-    if (cache) return setState({ kind: "ready", why: cache });
+  async function show() {
+    dialog.current?.showModal();
+    setOpen(true);
+    if (state.kind === "ready" || state.kind === "loading") return;
     setState({ kind: "loading" });
     try {
-      const why = await fetchExplanation(params, id);
-      setCache(why);
-      setState({ kind: "ready", why });
+      setState({ kind: "ready", why: await fetchExplanation(params, id) });
     } catch (error) {
       setState({ kind: "error", message: error instanceof Error ? error.message : "Could not explain this match." });
     }
@@ -35,37 +35,62 @@ export function WhySimilar({ id, name }: { id: string; name: string }) {
     <div className="mt-1" data-testid="why-similar">
       <button
         type="button"
-        onClick={toggle}
+        onClick={show}
+        aria-haspopup="dialog"
         aria-expanded={open}
-        aria-controls={panelId}
         className="w-full rounded-md border border-neutral-300 bg-white px-2 py-1 text-sm hover:border-neutral-500"
+        data-testid="why-toggle"
       >
-        {open ? "Hide why" : "Why similar?"}
-        <span className="sr-only"> ({name})</span>
+        Why similar?<span className="sr-only"> ({name})</span>
       </button>
-      <div id={panelId} hidden={!open}>
-        {state.kind === "loading" && (
-          <p role="status" className="mt-1 text-xs text-neutral-600">
-            Comparing the photos…
-          </p>
+      <dialog
+        ref={dialog}
+        aria-labelledby={titleId}
+        onClose={() => setOpen(false)}
+        // A click on the backdrop (the dialog box itself, outside its content) closes it.
+        onClick={(event) => event.target === event.currentTarget && event.currentTarget.close()}
+        className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-neutral-300 bg-white p-0 shadow-xl backdrop:bg-black/40"
+        data-testid="why-dialog"
+      >
+        {open && (
+          <div className="flex flex-col gap-2 p-3">
+            <div className="flex items-start justify-between gap-2">
+              <h2 id={titleId} className="text-sm font-semibold text-neutral-900">
+                Why “{name}” is similar
+              </h2>
+              <button
+                type="button"
+                autoFocus
+                onClick={() => dialog.current?.close()}
+                className="shrink-0 rounded-md border border-neutral-300 px-2 py-0.5 text-sm hover:border-neutral-500"
+              >
+                Close
+              </button>
+            </div>
+            {state.kind === "loading" && (
+              <p role="status" className="text-sm text-neutral-600">
+                Comparing the photos…
+              </p>
+            )}
+            {state.kind === "error" && (
+              <p role="alert" className="text-sm text-red-800">
+                {state.message}
+              </p>
+            )}
+            {state.kind === "ready" && <Explanation why={state.why} />}
+          </div>
         )}
-        {state.kind === "error" && (
-          <p role="alert" className="mt-1 text-xs text-red-800">
-            {state.message}
-          </p>
-        )}
-        {state.kind === "ready" && <Explanation why={state.why} name={name} />}
-      </div>
+      </dialog>
     </div>
   );
 }
 
-function Explanation({ why, name }: { why: ExplainResponse; name: string }) {
+function Explanation({ why }: { why: ExplainResponse }) {
   // One scale for both photos, so the brighter photo is where more of the match is.
   const peak = Math.max(1e-9, ...why.query.cells, ...why.item.cells);
   return (
-    <section aria-label={`Why ${name} is similar`} className="mt-1 flex flex-col gap-1.5 rounded-md border border-neutral-200 bg-neutral-50 p-1.5" data-testid="why-panel">
-      <div className="grid grid-cols-2 gap-1">
+    <section aria-label="Heat-maps and agreements" className="flex flex-col gap-2" data-testid="why-panel">
+      <div className="grid grid-cols-2 gap-2">
         <HeatPhoto side={why.query} peak={peak} label="Your photo" />
         <HeatPhoto side={why.item} peak={peak} label="This product" />
       </div>
@@ -74,7 +99,9 @@ function Explanation({ why, name }: { why: ExplainResponse; name: string }) {
         <Chip name="Colour" agreement={why.agreements.colour} />
         <Chip name="Gender" agreement={why.agreements.gender} />
       </ul>
-      <p className="text-xs text-neutral-600">Brighter = where they match ({(why.similarity * 100).toFixed(0)}% alike)</p>
+      <p className="text-xs text-neutral-600">
+        Brighter = where they match: hiding that part of a photo lowers the similarity most ({(why.similarity * 100).toFixed(0)}% alike)
+      </p>
     </section>
   );
 }
@@ -92,7 +119,7 @@ function HeatPhoto({ side, peak, label }: { side: Pick<ExplainResponse["query"],
           <img src={heat} alt={`Heat-map over ${label.toLowerCase()}: where it matches the other photo`} className="absolute inset-0 h-full w-full rounded mix-blend-multiply" data-testid="heatmap" />
         )}
       </div>
-      <figcaption className="text-[11px] text-neutral-700">{label}</figcaption>
+      <figcaption className="text-xs text-neutral-700">{label}</figcaption>
     </figure>
   );
 }
@@ -103,7 +130,7 @@ function Chip({ name, agreement }: { name: string; agreement: ExplainResponse["a
   const text = same === true ? `Same ${name.toLowerCase()}` : same === false ? `${name} differs` : `${name} unknown`;
   const detail = same === true ? item : same === false ? `${query} vs ${item}` : (item ?? query ?? "");
   return (
-    <li className={`rounded-full border px-1.5 py-0.5 text-[11px] ${tone}`} data-same={String(same)}>
+    <li className={`rounded-full border px-2 py-0.5 text-xs ${tone}`} data-same={String(same)}>
       <span aria-hidden="true">{same === true ? "✓ " : same === false ? "≠ " : "? "}</span>
       {text}
       {detail ? `: ${detail}` : ""}

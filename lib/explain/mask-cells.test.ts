@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isCellFilled, maskCells } from "./mask-cells";
+import { caffePreprocess } from "../model/manifest";
+import { backgroundFill, isCellFilled, maskCells } from "./mask-cells";
 
 describe("maskCells", () => {
   it("fills exactly the chosen cells of a 4×3 image under a 2×3 grid with the mean (0), leaving the input as it was", () => {
@@ -30,5 +31,12 @@ describe("isCellFilled", () => {
     const grid = { rows: 2, cols: 3 };
     expect([0, 1, 2, 3, 4, 5].map((cell) => isCellFilled(pixels, size, grid, cell, [7, 7, 7]))).toEqual([true, true, true, true, true, false]);
     expect(isCellFilled(pixels, size, grid, 0, [7, 7, 0])).toBe(false);
+  });
+});
+
+describe("backgroundFill", () => {
+  it("is the model's background normalised as the preprocessing normalises it (white, BGR, caffe means)", () => {
+    const fill = backgroundFill({ ...caffePreprocess, background: [255, 255, 255] });
+    expect(fill.map((v) => Number(v.toFixed(3)))).toEqual([255 - 103.939, 255 - 116.779, 255 - 123.68].map((v) => Number(v.toFixed(3))));
   });
 });

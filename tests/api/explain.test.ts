@@ -10,6 +10,8 @@ const { POST } = await import("@/app/api/explain/route");
 const search = await import("@/app/api/search/route");
 const { explainResponseSchema, toExplainResponse } = await import("@/app/api/explain/schema");
 const { getSearchRuntime } = await import("@/lib/server/search-runtime");
+const { backgroundFill, isCellFilled } = await import("@/lib/explain/mask-cells");
+const { normalisePixels, toModelPixels } = await import("@/lib/image/preprocess");
 const runtime = await getSearchRuntime();
 
 type ErrorBody = { error: { code: string; message: string } };
@@ -47,6 +49,14 @@ describe("POST /api/explain", () => {
     // The same pixels on both sides: the same heat-map.
     body.query.cells.forEach((v, i) => expect(v).toBeCloseTo(body.item.cells[i]!, 4));
     expect(body.item.id).toBe(item.id);
+    // Pixel-space occlusion: a cell whose block already holds the background is not changed by the mask, so it scores exactly 0;
+    // every other cell was re-embedded, and the photo's own product takes away more than nothing.
+    const { preprocess } = runtime.service.model;
+    const pixels = normalisePixels(await toModelPixels(photo, preprocess, { maxPixels: runtime.config.MAX_IMAGE_PIXELS }), preprocess);
+    const filled = body.item.cells.map((_, cell) => isCellFilled(pixels, preprocess, body.item.grid, cell, backgroundFill(preprocess)));
+    expect(filled.filter(Boolean).length).toBeGreaterThan(0);
+    body.item.cells.forEach((v, cell) => (filled[cell] ? expect(v).toBe(0) : undefined));
+    expect(Math.max(...body.item.cells.filter((_, cell) => !filled[cell]))).toBeGreaterThan(0.01);
     expect(body.query.region).toMatchObject({ source: "auto", x: 0, y: 0, w: 1, h: 1 });
     const { category, colour, gender } = body.agreements;
     expect([category.item, colour.item, gender.item]).toEqual([item.articleType, item.baseColour, item.gender]);
