@@ -1,10 +1,11 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
 import { evaluateCatalog, formatVariantSummary, writeEvalReports } from "../lib/pipeline/evaluate-catalog";
 import { renderFeedbackMarkdown } from "../lib/pipeline/evaluate-feedback";
-import { evaluateExplanations } from "../lib/pipeline/evaluate-explain";
+import { evaluateExplanations, mergeExplainSamples, summariseExplainSamples, type ExplainMeasures, type ExplainSamples } from "../lib/pipeline/evaluate-explain";
 import { evaluateMatchQuality } from "../lib/pipeline/evaluate-quality";
 import { evaluateScenes } from "../lib/pipeline/evaluate-scenes";
 import { writeFileAtomic } from "../lib/fs/atomic";
@@ -34,8 +35,17 @@ const optionsSchema = z.object({
   explainPairs: z.coerce.number().int().min(0).max(5000).default(200),
   /** Also mask the heat-map protocol's cells with the preprocessing mean (a dark grey block; two more model runs per photo). */
   explainMeanFill: z.boolean().default(false),
-  /** Run only the heat-map protocol: print its section and write it to <out>/explain.{json,md} (not eval.*). */
+  /** Run only the heat-map protocol: print its section and write it to <out>/explain.{json,md} (not eval.*), every photo's drops to <out>/explain-samples.json. */
   onlyExplain: z.boolean().default(false),
+  /** With --only-explain: only pairs from:to of the seeded sample, e.g. 0:100 and 100:200 in two processes. */
+  explainSlice: z
+    .string()
+    .regex(/^\d+:\d+$/, "explain-slice must be from:to, e.g. 0:100")
+    .transform((v) => v.split(":").map(Number) as [number, number])
+    .refine(([from, to]) => from < to, "explain-slice must have from < to")
+    .optional(),
+  /** Merge slices' explain-samples.json files (comma-separated, in slice order) into one report in <out>, instead of running anything. */
+  explainMerge: z.string().optional(),
 });
 
 await runCli(async () => {
@@ -50,16 +60,24 @@ await runCli(async () => {
     return;
   }
   const explainSeed = options.split === "test" ? 0xe8a1 : 0x0e8a;
-  const runExplain = () => evaluateExplanations(config, { split: options.split, pairs: options.explainPairs, seed: explainSeed, meanFill: options.explainMeanFill, progress: process.stderr });
-  if (options.onlyExplain) {
-    const explained = await runExplain();
+  const explainOptions = {
+    split: options.split,
+    pairs: options.explainPairs,
+    seed: explainSeed,
+    meanFill: options.explainMeanFill,
+    progress: process.stderr,
+    slice: options.explainSlice ? { from: options.explainSlice[0], to: options.explainSlice[1] } : undefined,
+  };
+  const runExplain = () => evaluateExplanations(config, explainOptions);
+  if (options.onlyExplain || options.explainMerge) {
+    const explained = options.explainMerge
+      ? { ...(await mergeSampleFiles(options.explainMerge.split(","))), samples: undefined }
+      : await runExplain();
     await writeEvalReports(options.out, { title: "Why similar", variants: [], sections: [explained.section] }, "explain");
+    if (explained.samples) await writeFileAtomic(path.join(options.out, "explain-samples.json"), JSON.stringify(explained.samples));
     console.log(JSON.stringify(explained.measures, null, 2));
-    if (explained) {
-    const e = explained.measures;
-    console.log(`Why similar: masking the top 20% cells drops the cosine by ${e.topDrop.toFixed(4)}, random 20% by ${e.randomDrop.toFixed(4)} (ratio ${e.ratio.toFixed(2)}, ${e.pass ? "PASS" : "FAIL"} vs 2×, ${e.photos} photos)`);
-  }
-  console.log(`eval: wrote ${options.out}/explain.{json,md,svg}`);
+    printExplained(explained.measures);
+    console.log(`eval: wrote ${options.out}/explain.{json,md,svg}`);
     return;
   }
   const studio = await evaluateCatalog({
@@ -95,9 +113,16 @@ await runCli(async () => {
   console.log(`Feedback round (a=${weights.positive}, b=${weights.negative}): P@10 ${overall.before.toFixed(4)} → ${overall.after.toFixed(4)} (judged excluded; unchanged query ${overall.unchanged.toFixed(4)})`);
   const q = quality.measures;
   console.log(`Match quality: ECE ${q.ece.toFixed(4)}; Good-or-better for ${(q.goodShare * 100).toFixed(1)}% of ${options.split} queries; no close match for ${(q.noMatchShare * 100).toFixed(1)}% of non-product images`);
-  if (explained) {
-    const e = explained.measures;
-    console.log(`Why similar: masking the top 20% cells drops the cosine by ${e.topDrop.toFixed(4)}, random 20% by ${e.randomDrop.toFixed(4)} (ratio ${e.ratio.toFixed(2)}, ${e.pass ? "PASS" : "FAIL"} vs 2×, ${e.photos} photos)`);
-  }
+  if (explained) printExplained(explained.measures);
   console.log(`eval: wrote ${options.out}/eval.{json,md,svg} and feedback.md`);
 });
+
+function printExplained(e: ExplainMeasures): void {
+  console.log(`Why similar: masking the top 20% cells drops the cosine by ${e.topDrop.toFixed(4)}, random 20% by ${e.randomDrop.toFixed(4)} (ratio ${e.ratio.toFixed(2)}, ${e.pass ? "PASS" : "FAIL"} vs 2×, ${e.photos} photos)`);
+}
+
+async function mergeSampleFiles(files: readonly string[]) {
+  const parts = await Promise.all(files.map(async (file) => JSON.parse(await readFile(file, "utf8")) as ExplainSamples));
+  const merged = mergeExplainSamples(parts);
+  return summariseExplainSamples(merged, { split: merged.split, pairs: merged.similarities.length, seed: merged.seed });
+}

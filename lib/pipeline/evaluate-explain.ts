@@ -22,6 +22,8 @@ export type ExplainProtocolOptions = {
   share?: number;
   /** Also mask the same cells with the preprocessing mean (more model runs per photo). */
   meanFill?: boolean;
+  /** Only pairs [from, to) of the seeded sample: slices run in parallel and merged (mergeExplainSamples) give the whole run's numbers. */
+  slice?: { from: number; to: number };
   progress?: ProgressSink;
 };
 
@@ -68,6 +70,21 @@ const cos = (a: Float32Array, b: Float32Array, offset = 0) => {
 type Side = "query" | "result";
 type Samples = Record<Side, { top: number[]; random: number[] }>;
 
+/** Every photo's drops, in sample order: what a run (or a slice of one) measures before it is summarised. */
+export type ExplainSamples = {
+  model: { name: string; id: string };
+  split: "val" | "test";
+  seed: number;
+  drops: Record<Scoring, Record<Masking, Samples>>;
+  similarities: number[];
+  embeddedCells: number[];
+  maxEmbeddingDiff: number;
+  cellsMasked: number;
+  cells: number;
+  meanFill: boolean;
+  seconds: number;
+};
+
 /**
  * The faithfulness protocol of the "why similar" heat-maps: `pairs` seeded `split` products
  * (stratified by label), each paired with its top result (the nearest other product by the
@@ -80,7 +97,13 @@ type Samples = Record<Side, { top: number[]; random: number[] }>;
  * pass when the top cells' mean drop is at least twice the random cells'. The same cells zeroed
  * in feature space (and with `meanFill`, filled with the preprocessing mean) are reported beside it.
  */
-export async function evaluateExplanations(config: Config, options: ExplainProtocolOptions): Promise<{ section: EvalResult; measures: ExplainMeasures }> {
+export async function evaluateExplanations(config: Config, options: ExplainProtocolOptions): Promise<{ section: EvalResult; measures: ExplainMeasures; samples: ExplainSamples }> {
+  const samples = await collectExplainSamples(config, options);
+  return { ...summariseExplainSamples(samples, options), samples };
+}
+
+/** Runs the protocol (or options.slice of it) and returns every photo's drops. */
+export async function collectExplainSamples(config: Config, options: ExplainProtocolOptions): Promise<ExplainSamples> {
   const started = performance.now();
   const share = options.share ?? 0.2;
   const service = await createSearchService(config);
@@ -91,8 +114,9 @@ export async function evaluateExplanations(config: Config, options: ExplainProto
     Embedder.create(config.MODELS_DIR, model, { threads: config.ORT_THREADS }),
   ]);
   const candidates = service.items.filter((item) => item.split === options.split && !item.blank);
-  const sample = sampleStratified(candidates, options.pairs, options.seed);
-  const rng = createRng(options.seed ^ 0x5eed);
+  const whole = sampleStratified(candidates, options.pairs, options.seed);
+  const from = options.slice?.from ?? 0;
+  const sample = whole.slice(from, options.slice?.to ?? whole.length);
   const size = model.preprocess;
   const dim = model.embedding.dim;
   const samples = (): Record<Masking, Samples> => ({ background: emptySamples(), mean: emptySamples(), feature: emptySamples() });
@@ -108,7 +132,9 @@ export async function evaluateExplanations(config: Config, options: ExplainProto
   let cells = 0;
   const progress = createProgress({ label: "explained pairs", total: sample.length, unit: "pair", sink: options.progress });
   try {
-    for (const query of sample) {
+    for (const [offset, query] of sample.entries()) {
+      // Each pair's random cells from its own seed: a slice draws what the whole run draws.
+      const rng = createRng((options.seed ^ 0x5eed) + 7919 * (from + offset));
       const result = await topResultOf(service, query);
       if (!result) continue;
       const photos = await Promise.all([query, result].map(async (item) => preprocessImage(await fs.readFile(service.imageFile(item.id).path), model.preprocess, limits)));
@@ -149,6 +175,39 @@ export async function evaluateExplanations(config: Config, options: ExplainProto
     progress?.finish();
     await Promise.all([explainer.dispose(), embedder.dispose()]);
   }
+  return { model: { name: model.name, id: model.id }, split: options.split, seed: options.seed, drops, similarities, embeddedCells, maxEmbeddingDiff, cellsMasked, cells, meanFill: options.meanFill ?? false, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Slices of one run, in order, as one run (their seconds added up). */
+export function mergeExplainSamples(parts: readonly ExplainSamples[]): ExplainSamples {
+  const first = parts[0];
+  if (!first) throw new Error("Nothing to merge");
+  const join = (pick: (s: ExplainSamples) => number[]) => parts.flatMap(pick);
+  const joinSamples = (scoring: Scoring, masking: Masking): Samples => ({
+    query: { top: join((p) => p.drops[scoring][masking].query.top), random: join((p) => p.drops[scoring][masking].query.random) },
+    result: { top: join((p) => p.drops[scoring][masking].result.top), random: join((p) => p.drops[scoring][masking].result.random) },
+  });
+  const all = (scoring: Scoring) => ({ background: joinSamples(scoring, "background"), mean: joinSamples(scoring, "mean"), feature: joinSamples(scoring, "feature") });
+  if (parts.some((p) => p.model.id !== first.model.id || p.split !== first.split || p.seed !== first.seed)) throw new Error("The slices were measured with different models, splits or seeds");
+  return {
+    model: first.model,
+    split: first.split,
+    seed: first.seed,
+    drops: { pixel: all("pixel"), feature: all("feature") },
+    similarities: join((p) => p.similarities),
+    embeddedCells: join((p) => p.embeddedCells),
+    maxEmbeddingDiff: Math.max(...parts.map((p) => p.maxEmbeddingDiff)),
+    cellsMasked: first.cellsMasked,
+    cells: first.cells,
+    meanFill: parts.every((p) => p.meanFill),
+    seconds: parts.reduce((sum, p) => sum + p.seconds, 0),
+  };
+}
+
+/** The protocol's measures and report section from every photo's drops. */
+export function summariseExplainSamples(samples: ExplainSamples, options: ExplainProtocolOptions): { section: EvalResult; measures: ExplainMeasures } {
+  const share = options.share ?? 0.2;
+  const { drops } = samples;
   const pooled = (scoring: Scoring, masking: Masking) => {
     const { query, result } = drops[scoring][masking];
     const top = [...query.top, ...result.top];
@@ -158,25 +217,25 @@ export async function evaluateExplanations(config: Config, options: ExplainProto
     return { top, random, drops: { topDrop, randomDrop, ratio: randomDrop > 0 ? topDrop / randomDrop : Number.POSITIVE_INFINITY } };
   };
   const main = pooled("pixel", "background");
-  const used: Masking[] = [...pixelMaskings, "feature"];
+  const used: Masking[] = samples.meanFill ? ["background", "mean", "feature"] : ["background", "feature"];
   const byMethod = Object.fromEntries(scorings.map((s) => [s, Object.fromEntries(used.map((m) => [m, pooled(s, m).drops]))])) as ExplainMeasures["byMethod"];
   const sideDrops = (side: Side) => ({ topDrop: mean(drops.pixel.background[side].top), randomDrop: mean(drops.pixel.background[side].random) });
   const measures: ExplainMeasures = {
-    pairs: similarities.length,
+    pairs: samples.similarities.length,
     photos: main.top.length,
-    cellsMasked,
-    cells,
+    cellsMasked: samples.cellsMasked,
+    cells: samples.cells,
     ...main.drops,
     pass: main.drops.ratio >= 2,
     topBeatsRandom: main.top.filter((d, i) => d > main.random[i]!).length,
     bySide: { query: sideDrops("query"), result: sideDrops("result") },
     byMethod,
-    meanCellsEmbedded: mean(embeddedCells),
-    maxEmbeddingDiff,
-    meanSimilarity: mean(similarities),
-    seconds: (performance.now() - started) / 1000,
+    meanCellsEmbedded: mean(samples.embeddedCells),
+    maxEmbeddingDiff: samples.maxEmbeddingDiff,
+    meanSimilarity: mean(samples.similarities),
+    seconds: samples.seconds,
   };
-  return { section: toSection(measures, options, model.name, model.id, share), measures };
+  return { section: toSection(measures, options, samples.model.name, samples.model.id, share), measures };
 }
 
 /** The nearest other product by the stored vectors, skipping byte-identical photos (a copy explains nothing). */
