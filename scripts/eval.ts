@@ -122,7 +122,7 @@ function printExplained(e: ExplainMeasures): void {
 }
 
 async function mergeSampleFiles(files: readonly string[]) {
-  const parts = await Promise.all(files.map(async (file) => JSON.parse(await readFile(file, "utf8")) as ExplainSamples));
+  const parts = await Promise.all(files.map(async (file) => ({ slices: 1, ...JSON.parse(await readFile(file, "utf8")) }) as ExplainSamples));
   const merged = mergeExplainSamples(parts);
   return summariseExplainSamples(merged, { split: merged.split, pairs: merged.similarities.length, seed: merged.seed });
 }

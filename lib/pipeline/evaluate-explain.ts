@@ -59,6 +59,7 @@ export type ExplainMeasures = {
   maxEmbeddingDiff: number;
   meanSimilarity: number;
   seconds: number;
+  slices: number;
 };
 
 const cos = (a: Float32Array, b: Float32Array, offset = 0) => {
@@ -82,7 +83,9 @@ export type ExplainSamples = {
   cellsMasked: number;
   cells: number;
   meanFill: boolean;
+  /** Wall seconds, added up over the slices merged (1 for a run of its own). */
   seconds: number;
+  slices: number;
 };
 
 /**
@@ -175,7 +178,7 @@ export async function collectExplainSamples(config: Config, options: ExplainProt
     progress?.finish();
     await Promise.all([explainer.dispose(), embedder.dispose()]);
   }
-  return { model: { name: model.name, id: model.id }, split: options.split, seed: options.seed, drops, similarities, embeddedCells, maxEmbeddingDiff, cellsMasked, cells, meanFill: options.meanFill ?? false, seconds: (performance.now() - started) / 1000 };
+  return { model: { name: model.name, id: model.id }, split: options.split, seed: options.seed, drops, similarities, embeddedCells, maxEmbeddingDiff, cellsMasked, cells, meanFill: options.meanFill ?? false, seconds: (performance.now() - started) / 1000, slices: 1 };
 }
 
 /** Slices of one run, in order, as one run (their seconds added up). */
@@ -201,6 +204,7 @@ export function mergeExplainSamples(parts: readonly ExplainSamples[]): ExplainSa
     cells: first.cells,
     meanFill: parts.every((p) => p.meanFill),
     seconds: parts.reduce((sum, p) => sum + p.seconds, 0),
+    slices: parts.reduce((sum, p) => sum + p.slices, 0),
   };
 }
 
@@ -234,6 +238,7 @@ export function summariseExplainSamples(samples: ExplainSamples, options: Explai
     maxEmbeddingDiff: samples.maxEmbeddingDiff,
     meanSimilarity: mean(samples.similarities),
     seconds: samples.seconds,
+    slices: samples.slices,
   };
   return { section: toSection(measures, options, samples.model.name, samples.model.id, share), measures };
 }
@@ -267,7 +272,7 @@ function toSection(m: ExplainMeasures, options: ExplainProtocolOptions, name: st
       "cells re-embedded per photo": `${m.meanCellsEmbedded.toFixed(1)} of ${m.cells} (the others already held the background)`,
       "explain session vs served session": `max |Δ embedding| ${m.maxEmbeddingDiff.toExponential(1)}`,
       "mean cosine of the pairs": f(m.meanSimilarity),
-      cost: `${(m.seconds / 60).toFixed(1)} min (${(m.seconds / Math.max(1, m.pairs)).toFixed(1)} s a pair)`,
+      cost: `${(m.seconds / 60).toFixed(1)} min${m.slices > 1 ? `, added up over ${m.slices} slices run side by side` : ""} (${(m.seconds / Math.max(1, m.pairs)).toFixed(1)} s a pair)`,
     },
     variants: [],
   };
