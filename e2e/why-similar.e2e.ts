@@ -26,16 +26,17 @@ for (const viewport of viewports) {
       const grid = page.getByTestId("product-grid").locator(":scope > li");
       const result = grid.nth(1);
       const heights = () => grid.evaluateAll((items) => items.map((item) => Math.round(item.getBoundingClientRect().height)));
-      const before = await heights();
       const toggle = result.getByTestId("why-toggle");
       assert.equal(await toggle.getAttribute("aria-expanded"), "false");
       assert.equal(await result.getByTestId("heatmap").count(), 0, "nothing is fetched before the toggle");
       await toggle.focus();
+      const before = await heights();
       await page.keyboard.press("Enter");
       const dialog = page.getByRole("dialog", { name: /^Why .* is similar/ });
       await dialog.waitFor();
       const heatmaps = dialog.getByTestId("heatmap");
-      await heatmaps.nth(1).waitFor();
+      // An explanation is ~86 backbone runs: on a busy 2-core machine that takes a while.
+      await heatmaps.nth(1).waitFor({ timeout: 180_000 });
       assert.equal(await heatmaps.count(), 2, "a heat-map over the query photo and one over the product's");
       for (const heatmap of await heatmaps.all()) {
         const { loaded, src } = await heatmap.evaluate((img: HTMLImageElement) => ({ loaded: img.complete && img.naturalWidth > 0, src: img.src.slice(0, 22) }));
@@ -47,7 +48,8 @@ for (const viewport of viewports) {
       assert.match((await chips.allTextContents()).join(" | "), /categor.*\|.*colour.*\|.*gender/i);
       assert.equal(await toggle.getAttribute("aria-expanded"), "true");
       // The open explanation lies over the page: no card of the grid grows with it.
-      assert.deepEqual(await heights(), before, "the result cards keep their heights while the explanation is open");
+      const after = await heights();
+      assert.deepEqual(after, before, `the result cards keep their heights while the explanation is open: ${JSON.stringify({ before, after })}`);
       const box = await dialog.boundingBox();
       assert.ok(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width && box.y + box.height <= viewport.height, `the dialog fits the viewport: ${JSON.stringify(box)}`);
       const violations = await findSeriousViolations(page);
@@ -59,7 +61,7 @@ for (const viewport of viewports) {
       assert.equal(await toggle.getAttribute("aria-expanded"), "false");
       assert.ok(await toggle.evaluate((el) => el === document.activeElement), "the focus is back on the toggle");
       await page.keyboard.press("Enter");
-      await dialog.getByTestId("heatmap").nth(1).waitFor();
+      await dialog.getByTestId("heatmap").nth(1).waitFor({ timeout: 180_000 });
       assert.ok(await dialog.getByRole("button", { name: "Close" }).evaluate((el) => el === document.activeElement), "the dialog opens with the focus on Close");
       await page.keyboard.press("Enter");
       await dialog.waitFor({ state: "hidden" });

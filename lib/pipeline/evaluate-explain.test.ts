@@ -39,7 +39,7 @@ describe("summariseExplainSamples", () => {
     expect(measures.byMethod.feature.background?.ratio).toBeCloseTo(3, 9);
     expect(measures.byMethod.pixel.mean).toBeUndefined();
     expect({ pairs: measures.pairs, photos: measures.photos, cells: measures.meanCellsEmbedded, slices: measures.slices, seconds: measures.seconds }).toEqual({ pairs: 2, photos: 4, cells: 35, slices: 2, seconds: 20 });
-    expect(section.facts["ratio (bar: ≥ 2)"]).toBe("2.00 — PASS");
+    expect(section.facts?.["ratio (bar: ≥ 2)"]).toBe("2.00 — PASS");
   });
 
   it("merges slices in order, as the whole run lists them", () => {
