@@ -21,8 +21,7 @@ for (const viewport of viewports) {
       const page = await context.newPage();
       page.setDefaultTimeout(30_000);
       const home = await new HomePage(page).goto();
-      await home.choosePhoto(await fetchPhoto(baseUrl, query));
-      await home.submitAndWaitForResults();
+      await home.searchWith(await fetchPhoto(baseUrl, query));
       const grid = page.getByTestId("product-grid").locator(":scope > li");
       const result = grid.nth(1);
       const heights = () => grid.evaluateAll((items) => items.map((item) => Math.round(item.getBoundingClientRect().height)));
