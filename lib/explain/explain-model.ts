@@ -41,14 +41,15 @@ export class ExplainModel {
   private constructor(
     readonly manifest: ModelManifest,
     private readonly session: ort.InferenceSession,
-    private readonly head: ort.InferenceSession,
+    /** Absent for a backbone served alone: pixel occlusion needs only the served graph. */
+    private readonly head: ort.InferenceSession | undefined,
     private readonly maps: { last: string; before: string },
   ) {}
 
   /** Loads the served graph with the maps exposed, and its head. */
   static async create(modelsDir: string, manifest: ModelManifest, options: { threads?: number } = {}): Promise<ExplainModel> {
-    if (!manifest.features || !manifest.head) {
-      throw new AppError("not_ready", "Explanations need the trained model (with its descriptor and head): run `npm run train`");
+    if (!manifest.features) {
+      throw new AppError("not_ready", "Explanations need a model that exposes its pooled descriptor: rebuild it with `npm run model:build`");
     }
     const model = decodeModel(await fs.readFile(path.join(modelsDir, manifest.file)));
     const maps = findDescriptorMaps(requireGraph(model), manifest.features.output);
@@ -62,7 +63,7 @@ export class ExplainModel {
     };
     const [session, head] = await Promise.all([
       ort.InferenceSession.create(encodeModel(withExtraOutputs(model, [maps.last, maps.before])), sessionOptions),
-      ort.InferenceSession.create(path.join(modelsDir, manifest.head.file), sessionOptions),
+      manifest.head ? ort.InferenceSession.create(path.join(modelsDir, manifest.head.file), sessionOptions) : undefined,
     ]);
     return new ExplainModel(manifest, session, head, maps);
   }
@@ -97,6 +98,7 @@ export class ExplainModel {
 
   /** The served head over raw descriptors [n, featureDim]: L2-normalised embeddings [n, dim]. */
   readonly embedDescriptors = async (descriptors: Float32Array, n: number): Promise<Float32Array> => {
+    if (!this.head) throw new AppError("not_ready", "Feature-space contributions need the trained model's head: run `npm run train`");
     const dim = this.manifest.features!.dim;
     const input = new ort.Tensor("float32", descriptors, [n, dim]);
     const result = await this.head.run({ [this.manifest.head!.input]: input }, [this.manifest.embedding.output]);
@@ -104,7 +106,7 @@ export class ExplainModel {
   };
 
   async dispose(): Promise<void> {
-    await Promise.all([this.session.release(), this.head.release()]);
+    await Promise.all([this.session.release(), this.head?.release()]);
   }
 }
 
