@@ -126,6 +126,9 @@ export const addResponseSchema = z
 
 export const patchResponseSchema = z.object({ item: itemResponseSchema }).register(apiRegistry, { id: "PatchResponse" });
 
+/** The answer to GET /api/items/{id}. */
+export const itemGetResponseSchema = z.object({ item: itemResponseSchema }).register(apiRegistry, { id: "ItemResponse" });
+
 export const deleteResponseSchema = z
   .object({ removed: z.string().describe("The id removed") })
   .register(apiRegistry, { id: "DeleteResponse" });

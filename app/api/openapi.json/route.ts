@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { ADMIN_SESSION_COOKIE } from "@/lib/server/admin-session";
 import { IMAGE_FIELD } from "@/lib/server/upload";
+import { SIGN_IN_MAX_BYTES, signInBodySchema, signInResponseSchema, signOutResponseSchema } from "../admin/session/schema";
 import { healthResponseSchema } from "../health/schema";
 import { imagePathSchema } from "../images/[id]/schema";
 import { itemPathSchema, PATCH_MAX_BYTES, patchBodySchema } from "../items/[id]/schema";
@@ -11,6 +13,7 @@ import {
   apiRegistry,
   deleteResponseSchema,
   importLineSchema,
+  itemGetResponseSchema,
   patchResponseSchema,
   photoSearchResponseSchema,
   searchResponseSchema,
@@ -28,6 +31,32 @@ const addBodySchema = addFieldsSchema.extend({
 function adminPaths() {
   const idParameters = toParameters(itemPathSchema, "path");
   return {
+    "/api/admin/session": {
+      post: {
+        summary: "Sign in to the console: the admin token → a session cookie (HttpOnly, Secure, SameSite=Strict)",
+        description: "Same-origin only (Origin / Sec-Fetch-Site); wrong tokens count towards the failed-attempt limit.",
+        requestBody: { required: true, content: { "application/json": { schema: toSchema(signInBodySchema, "input") } } },
+        responses: {
+          200: jsonResponse(signInResponseSchema, "Signed in: the session is in the Set-Cookie header"),
+          400: errorResponse("Not JSON, or no token"),
+          401: errorResponse("Wrong token, or ADMIN_TOKEN not set on the server"),
+          403: errorResponse("Cross-site request"),
+          413: errorResponse(`Body over ${SIGN_IN_MAX_BYTES / 1024} KiB`),
+          415: errorResponse("Not application/json"),
+          429: errorResponse("Too many failed attempts from this client this minute"),
+          503: errorResponse("ADMIN_TOKEN shorter than 32 characters: the admin API is off"),
+        },
+      },
+      delete: {
+        summary: "Sign out: clears the session cookie",
+        ...adminOnly,
+        responses: {
+          200: jsonResponse(signOutResponseSchema, "Signed out"),
+          401: unauthorized,
+          403: errorResponse("Cookie-authenticated without the session's CSRF token, or cross-site"),
+        },
+      },
+    },
     "/api/items": {
       post: {
         summary: "Add a product (admin): searchable and durable when the answer comes",
@@ -51,6 +80,16 @@ function adminPaths() {
       },
     },
     "/api/items/{id}": {
+      get: {
+        summary: "A product's metadata as stored now",
+        parameters: idParameters,
+        responses: {
+          200: jsonResponse(itemGetResponseSchema, "The product"),
+          400: errorResponse("Bad id"),
+          404: errorResponse("Unknown id"),
+          503: errorResponse("Index not ready"),
+        },
+      },
       patch: {
         summary: "Change a product's metadata (admin); photo and vector stay",
         ...adminOnly,
@@ -204,7 +243,15 @@ function buildDocument() {
     },
     components: {
       schemas: components,
-      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "The server's ADMIN_TOKEN" } },
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "The server's ADMIN_TOKEN" },
+        cookieAuth: {
+          type: "apiKey",
+          in: "cookie",
+          name: ADMIN_SESSION_COOKIE,
+          description: "The console's session (POST /api/admin/session); writes also need its token in X-CSRF-Token and a same-origin request",
+        },
+      },
     },
   };
 }
