@@ -23,11 +23,12 @@ export const POST = withErrorResponse(async (request: Request) => {
     throw new AppError("bad_request", "The body is not valid JSON.", { cause: error });
   }
   const { token } = parseOrThrow(signInBodySchema, raw);
-  const adminToken = checkAdminToken(request, token);
-  const session = issueAdminSession(adminToken);
+  const now = Date.now();
+  const adminToken = checkAdminToken(request, token, process.env, now);
+  const session = issueAdminSession(adminToken, now);
   return Response.json(
     { expiresAt: new Date(session.expiresAt).toISOString(), csrfToken: session.csrfToken },
-    { headers: { "Cache-Control": "no-store", "Set-Cookie": sessionCookie(session) } },
+    { headers: { "Cache-Control": "no-store", "Set-Cookie": sessionCookie(session, now) } },
   );
 });
 
