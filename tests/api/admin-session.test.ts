@@ -100,11 +100,12 @@ describe("sign-in", () => {
   });
 
   it("refuses a cross-site sign-in (login CSRF) with 403", async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { origin: "https://evil.example", "sec-fetch-site": "cross-site", host: "localhost:3000" },
       { origin: "https://evil.example", host: "localhost:3000" },
       { host: "localhost:3000" },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const response = await signIn({ token }, headers);
       expect(response.status, JSON.stringify(headers)).toBe(403);
       expect((await response.json()).error.code).toBe("forbidden");

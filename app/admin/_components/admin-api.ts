@@ -40,66 +40,58 @@ export type ConsoleItem = z.infer<typeof consoleItemSchema>;
 /** The editable fields of a product, as POST /api/items takes them back. */
 export const restorableFields = ["productDisplayName", "articleType", "gender", "masterCategory", "subCategory", "baseColour", "season", "year", "usage"] as const;
 
-/** A neighbour as the suspects API lists it: an id, or an object with one. */
-const neighbourSchema = z.union([z.string(), z.object({ id: z.string() }).loose()]).transform((n) => (typeof n === "string" ? n : n.id));
+/*
+ * The answers of the curation API (the schema.ts files under app/api/admin/ on branch h/suspects, as
+ * published in its commit d86f6c8): only the fields the console reads, extra ones allowed.
+ */
+
+/** A catalog product as the curation API lists it. */
+const curationItemSchema = z.object({ id: z.string(), label: z.string(), productDisplayName: z.string() }).loose();
+export type CurationItem = z.infer<typeof curationItemSchema>;
 
 /** GET /api/admin/suspects: suspected mislabels, most suspicious first. */
-export const suspectsResponseSchema = z.object({
-  suspects: z.array(
-    z.object({
-      id: z.string(),
-      label: z.string(),
-      suggested: z.string(),
-      score: z.number(),
-      classifier: z.object({ own: z.number(), suggested: z.number() }),
-      votes: z.number(),
-      neighbours: z.array(neighbourSchema),
-    }),
-  ),
-  total: z.number(),
-});
+export const suspectsResponseSchema = z
+  .object({
+    suspects: z.array(
+      z
+        .object({
+          id: z.string(),
+          label: z.string(),
+          suggested: z.string(),
+          score: z.number(),
+          classifier: z.object({ own: z.number(), suggested: z.number() }).nullable(),
+          votes: z.object({ k: z.number(), own: z.number(), suggested: z.number() }),
+          neighbours: z.array(z.string()),
+          productDisplayName: z.string(),
+        })
+        .loose(),
+    ),
+    total: z.number(),
+  })
+  .loose();
 export type SuspectsResponse = z.infer<typeof suspectsResponseSchema>;
 export type Suspect = SuspectsResponse["suspects"][number];
 
-const idOf = z.union([z.string(), z.object({ id: z.string() }).loose()]).transform((n) => (typeof n === "string" ? n : n.id));
-
-/** GET /api/admin/duplicates: near-duplicate groups and blank or near-blank photos. */
+/** GET /api/admin/duplicates: near-duplicate groups and blank photos. */
 export const duplicatesResponseSchema = z
   .object({
-    groups: z.array(z.object({ ids: z.array(z.string()), maxScore: z.number().optional(), samePhoto: z.boolean().optional() }).loose()),
-    blank: z.array(idOf).optional(),
-    blanks: z.array(idOf).optional(),
-  })
-  .loose()
-  .transform(({ groups, blank, blanks }) => ({ groups, blank: blank ?? blanks ?? [] }));
-export type DuplicatesResponse = z.infer<typeof duplicatesResponseSchema>;
-
-const categoryQualitySchema = z
-  .object({
-    label: z.string(),
-    queries: z.number().optional(),
-    pAt5: z.number(),
-    typeColourPAt5: z.number().optional(),
+    groups: z.array(z.object({ items: z.array(curationItemSchema), maxScore: z.number(), samePhoto: z.boolean() }).loose()),
+    total: z.number(),
+    blank: z.array(curationItemSchema),
   })
   .loose();
+export type DuplicatesResponse = z.infer<typeof duplicatesResponseSchema>;
 
-/** GET /api/admin/quality: per-category quality of the latest evaluation and the most-confused pairs. */
+/** GET /api/admin/quality: per-category quality of the latest evaluation, its chart, and the most-confused pairs. */
 export const qualityResponseSchema = z
   .object({
-    categories: z.array(categoryQualitySchema),
-    confused: z
-      .array(
-        z
-          .object({
-            label: z.string(),
-            confusedWith: z.string(),
-            rate: z.number().optional(),
-            count: z.number().optional(),
-            examples: z.array(idOf).default([]),
-          })
-          .loose(),
-      )
-      .default([]),
+    report: z.object({ title: z.string(), variant: z.string(), chartSvg: z.string().nullable() }).loose().nullable(),
+    categories: z.array(
+      z.object({ label: z.string(), items: z.number(), queries: z.number(), pAt5: z.number().nullable(), typeColourPAt5: z.number().nullable() }).loose(),
+    ),
+    confusedPairs: z.array(
+      z.object({ labels: z.tuple([z.string(), z.string()]), count: z.number(), aToB: z.number(), bToA: z.number(), share: z.number(), examples: z.array(z.string()) }).loose(),
+    ),
   })
   .loose();
 export type QualityResponse = z.infer<typeof qualityResponseSchema>;
@@ -129,7 +121,7 @@ export function createConsoleApi(csrfToken: string, fetchImpl: typeof fetch = (.
   const itemUrl = (id: string) => `/api/items/${encodeURIComponent(id)}`;
   return {
     suspects: (limit: number, offset: number) => call(suspectsResponseSchema, `/api/admin/suspects?limit=${limit}&offset=${offset}`),
-    duplicates: () => call(duplicatesResponseSchema, "/api/admin/duplicates"),
+    duplicates: (limit: number, offset: number) => call(duplicatesResponseSchema, `/api/admin/duplicates?limit=${limit}&offset=${offset}`),
     quality: () => call(qualityResponseSchema, "/api/admin/quality"),
     getItem: async (id: string) => (await call(itemResponseSchema, itemUrl(id))).item,
     patchItem: async (id: string, fields: Partial<Record<(typeof restorableFields)[number], string>>) =>

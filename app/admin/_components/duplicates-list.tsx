@@ -4,23 +4,26 @@ import { ItemPhoto } from "./item-photo";
 import { LoadState } from "./load-state";
 import { useConsole, useConsoleTask } from "./console-context";
 import { useConsoleData } from "./use-console-data";
+import type { CurationItem } from "./admin-api";
+
+const PAGE = 50;
 
 /** Near-duplicate groups (keep one, delete the rest, or delete one) and blank photos (delete). */
 export function DuplicatesList() {
   const { api } = useConsole();
-  const loaded = useConsoleData(() => api.duplicates());
+  const loaded = useConsoleData(() => api.duplicates(PAGE, 0));
   if (loaded.state !== "ready") return <LoadState loaded={loaded} what="the duplicates" />;
-  const { groups, blank } = loaded.value;
+  const { groups, blank, total } = loaded.value;
   return (
     <div className="flex flex-col gap-8">
       <section aria-labelledby="groups-heading" className="flex flex-col gap-3">
         <h2 id="groups-heading" className="text-lg font-semibold">
-          Near-duplicate groups <span className="text-sm font-normal text-neutral-600">({groups.length})</span>
+          Near-duplicate groups <span className="text-sm font-normal text-neutral-600">({total > groups.length ? `${groups.length} of ${total}` : total})</span>
         </h2>
         {groups.length === 0 && <p className="text-sm text-neutral-600">No near-duplicates.</p>}
         <ul className="flex flex-col gap-3" data-testid="duplicate-groups">
           {groups.map((group) => (
-            <DuplicateGroup key={group.ids.join(" ")} ids={group.ids} maxScore={group.maxScore} samePhoto={group.samePhoto} />
+            <DuplicateGroup key={group.items.map((item) => item.id).join(" ")} items={group.items} maxScore={group.maxScore} samePhoto={group.samePhoto} />
           ))}
         </ul>
       </section>
@@ -30,9 +33,9 @@ export function DuplicatesList() {
         </h2>
         {blank.length === 0 && <p className="text-sm text-neutral-600">No blank photos.</p>}
         <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-6" data-testid="blank-photos">
-          {blank.map((id) => (
-            <li key={id}>
-              <ProductTile id={id} />
+          {blank.map((item) => (
+            <li key={item.id}>
+              <ProductTile item={item} />
             </li>
           ))}
         </ul>
@@ -41,17 +44,16 @@ export function DuplicatesList() {
   );
 }
 
-function DuplicateGroup({ ids, maxScore, samePhoto }: { ids: string[]; maxScore?: number; samePhoto?: boolean }) {
+function DuplicateGroup({ items, maxScore, samePhoto }: { items: CurationItem[]; maxScore: number; samePhoto: boolean }) {
   return (
     <li className="rounded-lg border border-neutral-200 bg-white p-4" data-testid="duplicate-group">
       <p className="mb-2 text-sm text-neutral-700">
-        {ids.length} products{samePhoto ? ", the same photo file" : ""}
-        {maxScore !== undefined ? `, cosine up to ${maxScore.toFixed(3)}` : ""}
+        {items.length} products{samePhoto ? ", the same photo file" : ""}, cosine up to {maxScore.toFixed(3)}
       </p>
       <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-6">
-        {ids.map((id) => (
-          <li key={id}>
-            <ProductTile id={id} others={ids.filter((other) => other !== id)} />
+        {items.map((item) => (
+          <li key={item.id}>
+            <ProductTile item={item} others={items.filter((other) => other.id !== item.id).map((other) => other.id)} />
           </li>
         ))}
       </ul>
@@ -60,13 +62,16 @@ function DuplicateGroup({ ids, maxScore, samePhoto }: { ids: string[]; maxScore?
 }
 
 /** One product with Delete, and in a group Keep (deletes the others; each delete undoable). */
-function ProductTile({ id, others }: { id: string; others?: string[] }) {
+function ProductTile({ item, others }: { item: CurationItem; others?: string[] }) {
+  const { id } = item;
   const { actions } = useConsole();
   const { busy, error, run } = useConsoleTask();
   return (
     <div className="flex flex-col items-start gap-2" data-testid="product-tile" data-id={id}>
-      <ItemPhoto id={id} alt={`Product ${id}`} />
-      <span className="font-mono text-xs">{id}</span>
+      <ItemPhoto id={id} alt={item.productDisplayName} />
+      <span className="text-xs">
+        <span className="font-mono">{id}</span> · {item.label}
+      </span>
       <div className="flex flex-wrap gap-1">
         {others && others.length > 0 && (
           <button

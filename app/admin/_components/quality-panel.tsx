@@ -5,18 +5,34 @@ import { LoadState } from "./load-state";
 import { useConsole } from "./console-context";
 import { useConsoleData } from "./use-console-data";
 
-const score = (value: number | undefined) => (value === undefined ? "—" : value.toFixed(3));
+const score = (value: number | null) => (value === null ? "—" : value.toFixed(3));
 
-/** Per-category quality of the latest evaluation (weakest first) and the most-confused pairs with example photos. */
+/** The latest evaluation's chart and per-category quality (weakest first), and the most-confused pairs with example photos. */
 export function QualityPanel() {
   const { api } = useConsole();
   const loaded = useConsoleData(() => api.quality());
   if (loaded.state !== "ready") return <LoadState loaded={loaded} what="the quality report" />;
-  const { categories, confused } = loaded.value;
-  const sorted = [...categories].sort((a, b) => a.pAt5 - b.pAt5);
-  const hasColour = categories.some((category) => category.typeColourPAt5 !== undefined);
+  const { report, categories, confusedPairs } = loaded.value;
+  const hasColour = categories.some((category) => category.typeColourPAt5 !== null);
   return (
     <div className="flex flex-col gap-8">
+      {report ? (
+        <figure className="rounded-lg border border-neutral-200 bg-white p-4">
+          {report.chartSvg && (
+            // eslint-disable-next-line @next/next/no-img-element
+            <img
+              src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(report.chartSvg)}`}
+              alt={`Chart of ${report.title}: precision for each category`}
+              className="h-auto w-full"
+            />
+          )}
+          <figcaption className="mt-2 text-sm text-neutral-600">
+            {report.title} — {report.variant}
+          </figcaption>
+        </figure>
+      ) : (
+        <p className="text-sm text-neutral-600">No evaluation report yet: run npm run eval for per-category P@5.</p>
+      )}
       <section aria-labelledby="per-category-heading" className="flex flex-col gap-2">
         <h2 id="per-category-heading" className="text-lg font-semibold">
           Per category, weakest first
@@ -26,16 +42,18 @@ export function QualityPanel() {
             <thead className="sticky top-0 bg-neutral-100 text-left">
               <tr>
                 <th scope="col" className="px-3 py-2">Category</th>
-                <th scope="col" className="px-3 py-2 text-right">Queries</th>
+                <th scope="col" className="px-3 py-2 text-right">Products</th>
+                <th scope="col" className="px-3 py-2 text-right">Test queries</th>
                 <th scope="col" className="px-3 py-2 text-right">P@5</th>
                 {hasColour && <th scope="col" className="px-3 py-2 text-right">Type + colour P@5</th>}
               </tr>
             </thead>
             <tbody>
-              {sorted.map((category) => (
+              {categories.map((category) => (
                 <tr key={category.label} className="border-t border-neutral-100">
                   <th scope="row" className="px-3 py-1 text-left font-normal">{category.label}</th>
-                  <td className="px-3 py-1 text-right tabular-nums">{category.queries ?? "—"}</td>
+                  <td className="px-3 py-1 text-right tabular-nums">{category.items}</td>
+                  <td className="px-3 py-1 text-right tabular-nums">{category.queries}</td>
                   <td className="px-3 py-1 text-right tabular-nums">{score(category.pAt5)}</td>
                   {hasColour && <td className="px-3 py-1 text-right tabular-nums">{score(category.typeColourPAt5)}</td>}
                 </tr>
@@ -48,18 +66,19 @@ export function QualityPanel() {
         <h2 id="confused-heading" className="text-lg font-semibold">
           Most-confused pairs
         </h2>
-        {confused.length === 0 && <p className="text-sm text-neutral-600">No confused pairs in the report.</p>}
+        {confusedPairs.length === 0 && <p className="text-sm text-neutral-600">No confused pairs.</p>}
         <ul className="grid gap-3 md:grid-cols-2" data-testid="confused-pairs">
-          {confused.map((pair) => (
-            <li key={`${pair.label}→${pair.confusedWith}`} className="rounded-lg border border-neutral-200 bg-white p-4">
+          {confusedPairs.map(({ labels: [a, b], count, aToB, bToA, share, examples }) => (
+            <li key={`${a}|${b}`} className="rounded-lg border border-neutral-200 bg-white p-4">
               <p className="text-sm">
-                <strong>{pair.label}</strong> found as <strong>{pair.confusedWith}</strong>
-                {pair.rate !== undefined && <span className="text-neutral-600"> ({Math.round(pair.rate * 100)}% of its top-5 results)</span>}
-                {pair.rate === undefined && pair.count !== undefined && <span className="text-neutral-600"> ({pair.count} times)</span>}
+                <strong>{a}</strong> ↔ <strong>{b}</strong>: {count} products ({Math.round(share * 100)}% of the two)
               </p>
-              {pair.examples.length > 0 && (
-                <ul className="mt-2 flex flex-wrap gap-2" aria-label={`Examples of ${pair.label} confused with ${pair.confusedWith}`}>
-                  {pair.examples.slice(0, 6).map((id) => (
+              <p className="text-xs text-neutral-600">
+                {aToB} {a} placed in {b}, {bToA} {b} placed in {a}
+              </p>
+              {examples.length > 0 && (
+                <ul className="mt-2 flex flex-wrap gap-2" aria-label={`Examples of ${a} and ${b} confused`}>
+                  {examples.map((id) => (
                     <li key={id}>
                       <ItemPhoto id={id} alt={`Example ${id}`} size="sm" />
                     </li>

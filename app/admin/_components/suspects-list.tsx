@@ -46,34 +46,35 @@ function SuspectRow({ suspect, rank }: { suspect: Suspect; rank: number }) {
   const { busy, error, run } = useConsoleTask();
   return (
     <li className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4 sm:flex-row" data-testid="suspect" data-id={suspect.id}>
-      <ItemPhoto id={suspect.id} alt={`Product ${suspect.id}`} />
+      <ItemPhoto id={suspect.id} alt={suspect.productDisplayName} />
       <div className="flex min-w-0 flex-1 flex-col gap-2">
         <p className="text-sm">
           <span className="font-semibold">#{rank}</span> <span className="font-mono">{suspect.id}</span>: labelled <strong data-testid="current-label">{suspect.label}</strong>, looks like{" "}
           <strong data-testid="suggested-label">{suspect.suggested}</strong>
         </p>
+        <p className="text-sm text-neutral-700">{suspect.productDisplayName}</p>
         <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-xs text-neutral-700 sm:grid-cols-4">
           <div>
             <dt className="font-medium">Suspicion</dt>
-            <dd>{suspect.score.toFixed(2)}</dd>
+            <dd>{percent(suspect.score)} of neighbours disagree</dd>
+          </div>
+          <div>
+            <dt className="font-medium">Neighbour votes</dt>
+            <dd>
+              {suspect.votes.suggested} {suspect.suggested}, {suspect.votes.own} {suspect.label} of {suspect.votes.k}
+            </dd>
           </div>
           <div>
             <dt className="font-medium">Classifier: {suspect.label}</dt>
-            <dd>{percent(suspect.classifier.own)}</dd>
+            <dd>{suspect.classifier ? percent(suspect.classifier.own) : "—"}</dd>
           </div>
           <div>
             <dt className="font-medium">Classifier: {suspect.suggested}</dt>
-            <dd>{percent(suspect.classifier.suggested)}</dd>
-          </div>
-          <div>
-            <dt className="font-medium">Neighbours voting {suspect.suggested}</dt>
-            <dd>
-              {suspect.votes} of {suspect.neighbours.length}
-            </dd>
+            <dd>{suspect.classifier ? percent(suspect.classifier.suggested) : "—"}</dd>
           </div>
         </dl>
         {suspect.neighbours.length > 0 && (
-          <ul className="flex flex-wrap gap-1" aria-label={`Nearest neighbours of ${suspect.id}`}>
+          <ul className="flex flex-wrap gap-1" aria-label={`Nearest neighbours of ${suspect.id} labelled ${suspect.suggested}`}>
             {suspect.neighbours.slice(0, 8).map((id) => (
               <li key={id}>
                 <ItemPhoto id={id} alt={`Neighbour ${id}`} size="sm" />
