@@ -18,6 +18,11 @@ const shirt: ConsoleItem = {
 };
 const photoBytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 250, 0, 0xff, 0xd9]);
 
+/** A product as the item API answers it (itemResponseSchema): the fields plus what the server derives. */
+function toItemAnswer(item: ConsoleItem) {
+  return { ...item, imageHash: "a".repeat(64), imageExt: "jpg", width: 60, height: 80, label: item.articleType, split: "train", imageUrl: `/api/images/${item.id}` };
+}
+
 /**
  * An in-memory admin API behind a fetch double: items, their photos, dismissals, and
  * every request it saw (method, path, CSRF header) so the tests can check what was sent.
@@ -27,6 +32,7 @@ function fakeServer() {
   const photos = new Map<string, Uint8Array>([[shirt.id, photoBytes]]);
   const dismissed = new Set<string>();
   const seen: { method: string; path: string; csrf: string | null }[] = [];
+  let brokenAnswers = false;
   const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
   const fetchImpl = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = new URL(String(input), "http://console.test");
@@ -39,10 +45,10 @@ function fakeServer() {
       const id = decodeURIComponent(itemMatch[1]!);
       const item = items.get(id);
       if (!item) return json({ error: { code: "not_found", message: "No catalog item has that id." } }, 404);
-      if (method === "GET") return json({ item });
+      if (method === "GET") return json({ item: brokenAnswers ? item : toItemAnswer(item) });
       if (method === "PATCH") {
         Object.assign(item, JSON.parse(String(init.body)));
-        return json({ item });
+        return json({ item: toItemAnswer(item) });
       }
       if (method === "DELETE") {
         items.delete(id);
@@ -60,17 +66,17 @@ function fakeServer() {
       const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as unknown as ConsoleItem;
       items.set(id, { ...fields, id });
       photos.set(id, new Uint8Array(await (form.get("image") as Blob).arrayBuffer()));
-      return json({ item: items.get(id), status: "added", duplicates: [] }, 201);
+      return json({ item: toItemAnswer(items.get(id)!), status: "added", duplicates: [] }, 201);
     }
     if (dismissMatch) {
       const id = decodeURIComponent(dismissMatch[1]!);
       if (method === "POST") dismissed.add(id);
       else dismissed.delete(id);
-      return json({ id, dismissed: method === "POST" });
+      return json(method === "POST" ? { id, dismissed: true, label: items.get(id)?.articleType, at: new Date(0).toISOString() } : { id, dismissed: false, changed: true });
     }
     return json({ error: { code: "not_found", message: `no route ${method} ${url.pathname}` } }, 404);
   }) as typeof fetch;
-  return { items, photos, dismissed, seen, fetchImpl };
+  return { items, photos, dismissed, seen, fetchImpl, answerItemsWithoutServerFields: () => void (brokenAnswers = true) };
 }
 
 function memoryStorage() {
@@ -143,6 +149,14 @@ describe("console actions", () => {
     expect(log.list()).toEqual([]);
   });
 
+  it("reads answers with the routes' own schemas: an item answer missing the server's fields is refused, nothing recorded", async () => {
+    const { server, log, actions } = setup();
+    server.answerItemsWithoutServerFields();
+    await expect(actions.relabel(shirt.id, "Jerseys")).rejects.toThrow(/unexpected shape/);
+    expect(server.items.get(shirt.id)!.articleType).toBe("Tshirts");
+    expect(log.list()).toEqual([]);
+  });
+
   it("the restore form has every field, the id and the photo", async () => {
     const form = toRestoreForm({ key: "k", kind: "delete", id: shirt.id, at: 0, item: shirt, photo: { type: "image/jpeg", base64: btoa("abc") } });
     expect(form.get("id")).toBe(shirt.id);
@@ -155,10 +169,10 @@ describe("console actions", () => {
 
 describe("import progress", () => {
   const lines: ImportLine[] = [
-    { type: "item", line: 2, id: "a", status: "added" },
+    { type: "item", line: 2, id: "a", status: "added", duplicates: [] },
     { type: "error", line: 3, id: "b", message: "articleType is required" },
     { type: "error", image: "stray.jpg", message: "no CSV row has this id" },
-    { type: "item", line: 4, id: "c", status: "unchanged" },
+    { type: "item", line: 4, id: "c", status: "unchanged", duplicates: [] },
   ];
 
   it("counts the CSV's rows, quoted line breaks and blank lines included", () => {

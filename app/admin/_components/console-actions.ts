@@ -4,7 +4,8 @@
  * photo. The log lives in sessionStorage (this tab, until it closes); undo goes
  * through the same item API as the change, so it is in the change log like any edit.
  */
-import { ConsoleApiError, restorableFields, type ConsoleApi, type ConsoleItem } from "./admin-api";
+import { buildRecord, productFields } from "@/lib/catalog/types";
+import { ConsoleApiError, type ConsoleApi, type ConsoleItem } from "./admin-api";
 
 type ActionBase = { key: string; id: string; at: number };
 export type RecordedAction =
@@ -107,7 +108,7 @@ export function createConsoleActions(api: ConsoleApi, log: ActionLog, now: () =>
 export function toRestoreForm(action: Extract<RecordedAction, { kind: "delete" }>): FormData {
   const form = new FormData();
   form.set("id", action.item.id);
-  for (const field of restorableFields) form.set(field, action.item[field]);
+  for (const field of productFields) form.set(field, action.item[field]);
   const bytes = fromBase64(action.photo.base64);
   const ext = action.photo.type.split("/")[1]?.replace("jpeg", "jpg") ?? "jpg";
   form.set("image", new Blob([bytes], { type: action.photo.type }), `${action.item.id}.${ext}`);
@@ -122,8 +123,7 @@ export function describeAction(action: RecordedAction): string {
 }
 
 function pickFields(item: ConsoleItem): ConsoleItem {
-  const fields = Object.fromEntries(restorableFields.map((field) => [field, item[field]])) as Omit<ConsoleItem, "id" | "blank">;
-  return { id: item.id, ...fields };
+  return { id: item.id, ...buildRecord(productFields, (field) => item[field]) };
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -3,14 +3,9 @@
  * or `failed`) folded into progress for the console's bar.
  */
 import Papa from "papaparse";
-import { z } from "zod";
+import type { z } from "zod";
+import { importLineSchema } from "@/app/api/item-schema";
 
-const importLineSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("item"), line: z.number(), id: z.string(), status: z.enum(["added", "replaced", "unchanged"]) }).loose(),
-  z.object({ type: z.literal("error"), line: z.number().optional(), id: z.string().optional(), image: z.string().optional(), message: z.string() }).loose(),
-  z.object({ type: z.literal("done"), rows: z.number(), added: z.number(), replaced: z.number(), unchanged: z.number(), errors: z.number() }).loose(),
-  z.object({ type: z.literal("failed"), code: z.string(), message: z.string() }),
-]);
 export type ImportLine = z.infer<typeof importLineSchema>;
 
 export type ImportProgress = {
