@@ -150,7 +150,7 @@ describe("GET /api/openapi.json", () => {
     expect(doc.components.securitySchemes.cookieAuth).toEqual(expect.objectContaining({ type: "apiKey", in: "cookie", name: "__Host-vps-admin" }));
   });
 
-  it("asks for the bearer token (or the console's cookie) on the admin endpoints only (writes and /api/admin reads), and documents their 401", () => {
+  it("asks for the bearer token (or the console's cookie) on the admin endpoints only (writes and /api/admin reads), and documents their 401 (and the writes' 403)", () => {
     expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: "http", scheme: "bearer" }));
     expect(doc.security).toBeUndefined();
     const secured: string[] = [];
@@ -169,6 +169,8 @@ describe("GET /api/openapi.json", () => {
         if (`${method} ${path}` === "post /api/admin/session") continue;
         expect(op.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
         expect(deref(op.responses["401"]!.content!["application/json"]!.schema)).toBe(doc.components.schemas.Error);
+        // A write signed in by the cookie can be refused for its CSRF token (decision 0020).
+        if (method !== "get") expect(op.responses["403"]?.description, `403 of ${method} ${path}`).toMatch(/X-CSRF-Token/);
         secured.push(`${method} ${path}`);
       }
     }
@@ -210,13 +212,13 @@ describe("GET /api/openapi.json", () => {
     expect(importBody.properties).toMatchObject({ csv: { format: "binary" }, images: { type: "array", items: { format: "binary" } } });
 
     const expected: Record<string, string[]> = {
-      "post /api/items": ["201", "400", "401", "409", "413", "415", "422", "503", "507"],
-      "patch /api/items/{id}": ["200", "400", "401", "404", "413", "415", "503", "507"],
-      "delete /api/items/{id}": ["200", "400", "401", "404", "503", "507"],
-      "post /api/items/import": ["200", "400", "401", "413", "415", "503", "507"],
+      "post /api/items": ["201", "400", "401", "403", "409", "413", "415", "422", "503", "507"],
+      "patch /api/items/{id}": ["200", "400", "401", "403", "404", "413", "415", "503", "507"],
+      "delete /api/items/{id}": ["200", "400", "401", "403", "404", "503", "507"],
+      "post /api/items/import": ["200", "400", "401", "403", "413", "415", "503", "507"],
       "get /api/admin/suspects": ["200", "400", "401", "429", "503"],
-      "post /api/admin/suspects/{id}/dismiss": ["200", "400", "401", "404", "429", "503", "507"],
-      "delete /api/admin/suspects/{id}/dismiss": ["200", "400", "401", "429", "503", "507"],
+      "post /api/admin/suspects/{id}/dismiss": ["200", "400", "401", "403", "404", "429", "503", "507"],
+      "delete /api/admin/suspects/{id}/dismiss": ["200", "400", "401", "403", "429", "503", "507"],
       "get /api/admin/duplicates": ["200", "400", "401", "429", "503"],
       "get /api/admin/quality": ["200", "400", "401", "429", "503"],
     };

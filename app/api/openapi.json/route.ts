@@ -21,7 +21,7 @@ import {
 import { explainBodySchema, explainQuerySchema, explainResponseSchema } from "../explain/schema";
 import { searchBodySchema, searchQuerySchema, textSearchQuerySchema } from "../search/schema";
 import { curationPaths } from "./curation-paths";
-import { adminOnly, busy, componentRef, diskFull, errorResponse, jsonResponse, toParameters, toSchema, unauthorized } from "./document-parts";
+import { adminOnly, busy, componentRef, csrfRefused, diskFull, errorResponse, jsonResponse, toParameters, toSchema, unauthorized } from "./document-parts";
 
 /** The multipart body of POST /api/items: the text fields plus the photo. */
 const addBodySchema = addFieldsSchema.extend({
@@ -53,7 +53,7 @@ function adminPaths() {
         responses: {
           200: jsonResponse(signOutResponseSchema, "Signed out"),
           401: unauthorized,
-          403: errorResponse("Cookie-authenticated without the session's CSRF token, or cross-site"),
+          403: csrfRefused,
         },
       },
     },
@@ -71,6 +71,7 @@ function adminPaths() {
           400: errorResponse("Bad or missing field or bad query parameter"),
           409: errorResponse("Id already taken, or near-duplicate refused (rejectDuplicates)"),
           401: unauthorized,
+          403: csrfRefused,
           413: errorResponse("Body over MAX_UPLOAD_BYTES, or image over MAX_IMAGE_PIXELS"),
           415: errorResponse("Not multipart/form-data, or a photo that is not JPEG, PNG, WebP or GIF"),
           422: errorResponse("Corrupt or truncated image"),
@@ -102,6 +103,7 @@ function adminPaths() {
           200: jsonResponse(patchResponseSchema, "The product as changed"),
           400: errorResponse("Not JSON, unknown or invalid field, or no field to change"),
           401: unauthorized,
+          403: csrfRefused,
           404: errorResponse("Unknown id"),
           413: errorResponse(`Body over ${PATCH_MAX_BYTES / 1024} KiB`),
           415: errorResponse("Not application/json"),
@@ -117,6 +119,7 @@ function adminPaths() {
           200: jsonResponse(deleteResponseSchema, "Removed"),
           400: errorResponse("Bad id"),
           401: unauthorized,
+          403: csrfRefused,
           404: errorResponse("Unknown id"),
           503: busy,
           507: diskFull,
@@ -142,6 +145,7 @@ function adminPaths() {
           },
           400: errorResponse("Missing CSV or photos, CSV without a required column, bad query parameter, or malformed multipart"),
           401: unauthorized,
+          403: csrfRefused,
           413: errorResponse(`Body over ${IMPORT_MAX_BYTES / 2 ** 20} MiB`),
           415: errorResponse("Not multipart/form-data"),
           503: busy,
