@@ -72,6 +72,9 @@ function ProductTile({ item, others }: { item: CurationItem; others?: string[] }
       <span className="text-xs">
         <span className="font-mono">{id}</span> · {item.label}
       </span>
+      <span className="line-clamp-2 text-xs text-neutral-600" title={item.productDisplayName}>
+        {item.productDisplayName}
+      </span>
       <div className="flex flex-wrap gap-1">
         {others && others.length > 0 && (
           <button
