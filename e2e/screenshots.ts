@@ -51,6 +51,12 @@ try {
     await page.goto("/admin/duplicates");
     await page.getByTestId("duplicate-groups").waitFor();
     await shot("admin-duplicates");
+
+    // And the suspects page on a phone, where each suspect's photo, evidence and buttons stack.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/admin/suspects");
+    await page.getByTestId("suspect").first().waitFor();
+    await shot("admin-suspects-phone");
   } finally {
     await browser.close();
   }
