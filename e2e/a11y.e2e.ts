@@ -51,9 +51,9 @@ const pages: { name: string; url: (resultsUrl: string) => string; ready: (page: 
   },
   { name: "not found", url: () => "/items/no-such-item-0", ready: (page) => page.getByRole("heading", { name: "Not found" }).waitFor() },
   { name: "console sign-in", url: () => "/admin/sign-in", ready: (page) => page.getByTestId("sign-in-form").waitFor() },
-  { name: "console quality", url: () => "/admin", ready: (page) => page.getByRole("heading", { name: "Per category, weakest first" }).or(page.getByRole("alert")).first().waitFor(), signedIn: true },
-  { name: "console suspects", url: () => "/admin/suspects", ready: (page) => page.getByTestId("suspects").or(page.getByRole("alert")).first().waitFor(), signedIn: true },
-  { name: "console duplicates", url: () => "/admin/duplicates", ready: (page) => page.getByTestId("duplicate-groups").or(page.getByRole("alert")).first().waitFor(), signedIn: true },
+  { name: "console quality", url: () => "/admin", ready: (page) => page.getByTestId("quality-table").waitFor(), signedIn: true },
+  { name: "console suspects", url: () => "/admin/suspects", ready: (page) => page.getByTestId("suspect").first().waitFor(), signedIn: true },
+  { name: "console duplicates", url: () => "/admin/duplicates", ready: (page) => page.getByTestId("duplicate-group").first().waitFor(), signedIn: true },
   { name: "console import", url: () => "/admin/import", ready: (page) => page.getByTestId("import-form").waitFor(), signedIn: true },
   { name: "API docs", url: () => "/docs", ready: (page) => page.getByText("Search the catalog with a photo").first().waitFor(), known: scalarKnown },
 ];
