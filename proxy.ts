@@ -1,13 +1,21 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { ADMIN_SESSION_COOKIE } from "@/lib/server/admin-session";
+import { findConsoleSession, isProtectedConsolePath, signInHref } from "@/lib/server/console-session";
 
 /**
  * A per-request CSP nonce for pages (Next's documented way to drop 'unsafe-inline'
  * from script-src): Next reads the nonce from the request's Content-Security-Policy
  * header and puts it on its own inline bootstrap scripts; 'strict-dynamic' then lets
  * those load the app's chunks. Styles keep 'unsafe-inline' (React style attributes).
- * See docs/decisions/0007-security.md.
+ * See docs/decisions/0007-security.md. Console pages (/admin) without a valid session
+ * are redirected to the sign-in page.
  */
 export function proxy(request: NextRequest) {
+  // The console's pages: no valid session, no page (docs/decisions/0020-admin-console.md).
+  const { pathname } = request.nextUrl;
+  if (isProtectedConsolePath(pathname) && !findConsoleSession(request.cookies.get(ADMIN_SESSION_COOKIE)?.value)) {
+    return NextResponse.redirect(new URL(signInHref(pathname), request.url), 303);
+  }
   const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
   const dev = process.env.NODE_ENV === "development";
   const policy = [

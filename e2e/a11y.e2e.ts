@@ -8,6 +8,7 @@ import { HomePage } from "./pages/home-page";
 import { ResultsPage } from "./pages/results-page";
 import { findKnownViolations, findSeriousViolations, formatViolations, type KnownThirdParty } from "./support/axe";
 import { fetchPhoto, readCatalogItems, withUniquePhoto, type E2eItem } from "./support/catalog";
+import { signInContext } from "./support/admin";
 import { test } from "./support/runner";
 
 const viewports = [
@@ -25,7 +26,7 @@ const [item] = withUniquePhoto(await readCatalogItems()) as E2eItem[];
  */
 const scalarKnown: KnownThirdParty = { selector: "#api-reference", rules: ["aria-allowed-attr", "aria-required-children", "button-name"] };
 
-const pages: { name: string; url: (resultsUrl: string) => string; ready: (page: Page) => Promise<unknown>; known?: KnownThirdParty }[] = [
+const pages: { name: string; url: (resultsUrl: string) => string; ready: (page: Page) => Promise<unknown>; known?: KnownThirdParty; signedIn?: boolean }[] = [
   { name: "home", url: () => "/", ready: (page) => page.getByTestId("search-form").waitFor() },
   { name: "search results", url: (resultsUrl) => resultsUrl, ready: (page) => new ResultsPage(page).resultIds() },
   {
@@ -49,6 +50,11 @@ const pages: { name: string; url: (resultsUrl: string) => string; ready: (page: 
     ready: (page) => page.getByRole("link", { name: `Remove filter ${item!.gender}` }).waitFor(),
   },
   { name: "not found", url: () => "/items/no-such-item-0", ready: (page) => page.getByRole("heading", { name: "Not found" }).waitFor() },
+  { name: "console sign-in", url: () => "/admin/sign-in", ready: (page) => page.getByTestId("sign-in-form").waitFor() },
+  { name: "console quality", url: () => "/admin", ready: (page) => page.getByTestId("quality-table").waitFor(), signedIn: true },
+  { name: "console suspects", url: () => "/admin/suspects", ready: (page) => page.getByTestId("suspect").first().waitFor(), signedIn: true },
+  { name: "console duplicates", url: () => "/admin/duplicates", ready: (page) => page.getByTestId("duplicate-group").first().waitFor(), signedIn: true },
+  { name: "console import", url: () => "/admin/import", ready: (page) => page.getByTestId("import-form").waitFor(), signedIn: true },
   { name: "API docs", url: () => "/docs", ready: (page) => page.getByText("Search the catalog with a photo").first().waitFor(), known: scalarKnown },
 ];
 
@@ -66,12 +72,13 @@ async function findResultsUrl(page: Page, baseUrl: string): Promise<string> {
 }
 
 for (const viewport of viewports) {
-  for (const { name, url, ready, known } of pages) {
+  for (const { name, url, ready, known, signedIn } of pages) {
     test(`axe: ${name} at ${viewport.width}×${viewport.height} has no serious or critical violation`, async ({ browser, page, baseUrl }) => {
       const target = url(name.startsWith("search results") ? await findResultsUrl(page, baseUrl) : "");
       // A context of its own: the viewport, and bypassCSP for the injected axe script.
       const context = await browser.newContext({ baseURL: baseUrl, viewport, bypassCSP: true });
       try {
+        if (signedIn) await signInContext(context, baseUrl);
         const tab = await context.newPage();
         tab.setDefaultTimeout(30_000);
         await tab.goto(target);

@@ -19,6 +19,7 @@ try {
   await import("./text-search.e2e");
   await import("./phone-explore.e2e");
   await import("./why-similar.e2e");
+  await import("./admin.e2e");
   const browser = await launchBrowser();
   try {
     ({ failed } = await runTests(browser, server.baseUrl));

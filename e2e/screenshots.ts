@@ -1,10 +1,11 @@
 /**
- * Writes docs/screenshots/{home,results,item,category}.png from a running
+ * Writes docs/screenshots/{home,results,item,category,admin-*}.png from a running
  * production build over the small catalog (`npm run build` first).
  */
 import path from "node:path";
 import { HomePage } from "./pages/home-page";
 import { ResultsPage } from "./pages/results-page";
+import { signInContext } from "./support/admin";
 import { launchBrowser } from "./support/browser";
 import { fetchPhoto, readCatalogItems, withUniquePhoto } from "./support/catalog";
 import { startServer } from "./support/server";
@@ -37,6 +38,25 @@ try {
 
     await page.goto(`/categories/${encodeURIComponent(item.articleType)}`);
     await shot("category");
+
+    // The console, signed in (desktop): quality overview, suspects, duplicates.
+    await signInContext(page.context(), server.baseUrl);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto("/admin");
+    await page.getByTestId("quality-table").waitFor();
+    await shot("admin-overview");
+    await page.goto("/admin/suspects");
+    await page.getByTestId("suspect").first().waitFor();
+    await shot("admin-suspects");
+    await page.goto("/admin/duplicates");
+    await page.getByTestId("duplicate-groups").waitFor();
+    await shot("admin-duplicates");
+
+    // And the suspects page on a phone, where each suspect's photo, evidence and buttons stack.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/admin/suspects");
+    await page.getByTestId("suspect").first().waitFor();
+    await shot("admin-suspects-phone");
   } finally {
     await browser.close();
   }

@@ -7,6 +7,7 @@ import type { z } from "zod";
 export const errorCodes = [
   "bad_request",
   "unauthorized",
+  "forbidden",
   "not_found",
   "method_not_allowed",
   "conflict",
@@ -27,6 +28,8 @@ export type ErrorCode = (typeof errorCodes)[number];
 const httpStatus: Record<ErrorCode, number> = {
   bad_request: 400,
   unauthorized: 401,
+  /** Signed in, but the request failed the console's cross-site (CSRF) checks. */
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

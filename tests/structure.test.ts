@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -40,7 +41,7 @@ const narrowImports: ReadonlyArray<{ from: string; to: string; only: readonly st
 /** The only folders that may import `next`, `next/*` or `server-only` (it throws outside Next). */
 const webFolders = ["lib/server", "app"];
 
-type Import = { from: string; to: string; specifier: string; line: number };
+type Import = { from: string; to: string; specifier: string; line: number; typeOnly: boolean };
 
 /** The folder a file belongs to: `lib/<name>` (a top-level lib file is its own folder, lib/errors.ts → lib/errors), else the top folder. */
 function folderOf(file: string): string {
@@ -98,13 +99,16 @@ function blankCommentsAndTemplates(text: string): string {
 const staticImport = /(?:^|[;\s}])(?:import|export)\s+(?:type\s+)?(?:[\w$*{}\s,]*?\s*from\s*)?(["'])([^"'\n]+)\1/g;
 const dynamicImport = /\bimport\s*\(\s*(["'])([^"'\n]+)\1\s*\)/g;
 
-function readSpecifiers(text: string): Array<{ specifier: string; line: number }> {
+/** `import type … from` / `export type … from`: erased by TypeScript, so nothing is loaded at run time. */
+const typeOnlyImport = /^[;\s}]?(?:import|export)\s+type\s/;
+
+function readSpecifiers(text: string): Array<{ specifier: string; line: number; typeOnly: boolean }> {
   const code = blankCommentsAndTemplates(text);
-  const found: Array<{ specifier: string; line: number }> = [];
+  const found: Array<{ specifier: string; line: number; typeOnly: boolean }> = [];
   for (const pattern of [staticImport, dynamicImport]) {
     for (const match of code.matchAll(pattern)) {
       const at = match.index + match[0].lastIndexOf(match[2]!);
-      found.push({ specifier: match[2]!, line: code.slice(0, at).split("\n").length });
+      found.push({ specifier: match[2]!, line: code.slice(0, at).split("\n").length, typeOnly: typeOnlyImport.test(match[0]) });
     }
   }
   return found;
@@ -129,17 +133,43 @@ function readGraph() {
   const sources = new Set(files);
   const imports: Import[] = [];
   const testImports: Import[] = [];
-  const packages: Array<{ from: string; specifier: string; line: number }> = [];
+  const packages: Array<{ from: string; specifier: string; line: number; typeOnly: boolean }> = [];
+  const clientEntries: string[] = [];
+  const serverActions = new Set<string>();
   for (const from of files) {
-    for (const { specifier, line } of readSpecifiers(readFileSync(path.join(root, from), "utf8"))) {
+    const text = readFileSync(path.join(root, from), "utf8");
+    if (/^\s*["']use client["']/.test(text)) clientEntries.push(from);
+    if (/^\s*["']use server["']/.test(text)) serverActions.add(from);
+    for (const { specifier, line, typeOnly } of readSpecifiers(text)) {
       const to = resolveSpecifier(from, specifier);
-      if (to === undefined) packages.push({ from, specifier, line });
-      else if (sources.has(to)) imports.push({ from, to, specifier, line });
-      else if (/\.(ts|tsx)$/.test(to)) testImports.push({ from, to, specifier, line });
+      if (to === undefined) packages.push({ from, specifier, line, typeOnly });
+      else if (sources.has(to)) imports.push({ from, to, specifier, line, typeOnly });
+      else if (/\.(ts|tsx)$/.test(to)) testImports.push({ from, to, specifier, line, typeOnly });
       // Anything else is an asset (a stylesheet), not code.
     }
   }
-  return { files, imports, testImports, packages };
+  return { files, imports, testImports, packages, clientEntries, serverActions };
+}
+
+/**
+ * What the browser would load: from each client entry, every file its value imports reach, with the chain
+ * that led there. A "use server" module stays on the server (the client gets a reference to call it by).
+ */
+function findBrowserImports(
+  { clientEntries, serverActions, imports, packages }: ReturnType<typeof readGraph>,
+) {
+  const reached = new Map<string, string[]>(clientEntries.map((entry) => [entry, [entry]]));
+  const queue = [...clientEntries];
+  while (queue.length > 0) {
+    const from = queue.shift()!;
+    for (const { to } of imports.filter((i) => i.from === from && !i.typeOnly)) {
+      if (reached.has(to) || serverActions.has(to)) continue;
+      reached.set(to, [...reached.get(from)!, to]);
+      queue.push(to);
+    }
+  }
+  const bundledPackages = packages.filter((p) => !p.typeOnly && reached.has(p.from)).map((p) => ({ ...p, chain: reached.get(p.from)! }));
+  return { reached, bundledPackages };
 }
 
 /** Every strongly connected component of more than one file (or a file importing itself), as one circle through it each. */
@@ -206,7 +236,8 @@ function circleThrough(component: string[], edges: Map<string, string[]>): strin
 const layerOf = new Map(layers.flatMap((row, level) => row.map((folder) => [folder, level] as const)));
 
 describe("import structure", () => {
-  const { files, imports, testImports, packages } = readGraph();
+  const graph = readGraph();
+  const { files, imports, testImports, packages } = graph;
   const where = (i: { from: string; line: number; specifier: string }) => `${i.from}:${i.line} imports "${i.specifier}"`;
 
   it("reads the application's sources", () => {
@@ -251,5 +282,16 @@ describe("import structure", () => {
       .filter((p) => !webFolders.includes(folderOf(p.from)))
       .map(where);
     expect(web, `Next.js imports outside ${webFolders.join(" and ")}:\n  ${web.join("\n  ")}`).toEqual([]);
+  });
+
+  it("keeps Node built-ins, server-only and lib/server out of the browser bundle ('use client' files and what they import)", () => {
+    const { reached, bundledPackages } = findBrowserImports(graph);
+    // The console parses the API's answers with the routes' own schemas; this is what keeps those loadable in a browser.
+    expect(reached.has("app/api/admin/suspects/schema.ts")).toBe(true);
+    const serverOnly = [
+      ...bundledPackages.filter((p) => p.specifier.startsWith("node:") || builtinModules.includes(p.specifier) || p.specifier === "server-only"),
+      ...[...reached.keys()].filter((file) => file.startsWith("lib/server/")).map((file) => ({ specifier: "", chain: reached.get(file)! })),
+    ].map(({ specifier, chain }) => [...chain, specifier].filter(Boolean).join(" → "));
+    expect(serverOnly, `server code reachable from a client component:\n  ${serverOnly.join("\n  ")}`).toEqual([]);
   });
 });

@@ -1,25 +1,16 @@
 import { z } from "zod";
-import { catalogItemSchema } from "@/lib/catalog/types";
-import { errorCodes } from "@/lib/errors";
 import { searchModes } from "@/lib/colour/colour-fusion";
 import { EXPLORE_MAX } from "@/lib/search/explore";
 import { qualityBands } from "@/lib/search/match-quality";
 import type { SearchHit, SearchOutcome } from "@/lib/search/types";
 import { filterKeys, type FilterKey } from "@/lib/vector-store/types";
+import { toImageUrl } from "./item-schema";
+import { apiRegistry } from "./registry";
 
-/** Schemas that end up in the OpenAPI document's components, by id. */
-export const apiRegistry = z.registry<{ id: string; description?: string }>();
-
-export const errorResponseSchema = z
-  .object({ error: z.object({ code: z.enum(errorCodes), message: z.string() }) })
-  .register(apiRegistry, { id: "Error", description: "Every error: the code says what went wrong, the message how to fix it." });
-
-/** A catalog id as it may appear in a URL: bounded, never used to build a path. */
-export const itemIdSchema = z
-  .string()
-  .min(1, { error: "The item id is empty." })
-  .max(128, { error: "The item id is too long." })
-  .describe("Catalog item id");
+// The search answers. The registry and the item answers live in modules of their own that import
+// no engine code, so the console's client components can parse with the same schemas.
+export * from "./item-schema";
+export * from "./registry";
 
 export const resultSchema = z
   .object({
@@ -104,61 +95,6 @@ export const photoSearchResponseSchema = searchResponseSchema
       .describe("The results page of this search (/search?q=…): the photo is reduced to the copy that link carries and searched with those bytes, so the page shows these results"),
   })
   .register(apiRegistry, { id: "PhotoSearchResponse" });
-
-// The admin API's answers. The route helpers (items/schema.ts) build them; the OpenAPI
-// test checks their types match these, so the document cannot drift from the code.
-
-export const itemResponseSchema = catalogItemSchema
-  .extend({ imageUrl: z.string().describe("Path of the product photo, /api/images/{id}") })
-  .register(apiRegistry, { id: "Item", description: "A catalog product as the admin API answers it" });
-
-export const nearDuplicateSchema = z
-  .object({ id: z.string(), score: z.number().describe("Cosine similarity to the new photo"), productDisplayName: z.string() })
-  .register(apiRegistry, { id: "NearDuplicate", description: "An existing product whose photo is nearly the same" });
-
-const addStatusSchema = z
-  .enum(["added", "replaced", "unchanged"])
-  .describe("unchanged: the same id with the same photo and fields was already there");
-
-export const addResponseSchema = z
-  .object({ item: itemResponseSchema, status: addStatusSchema, duplicates: z.array(nearDuplicateSchema) })
-  .register(apiRegistry, { id: "AddResponse" });
-
-export const patchResponseSchema = z.object({ item: itemResponseSchema }).register(apiRegistry, { id: "PatchResponse" });
-
-export const deleteResponseSchema = z
-  .object({ removed: z.string().describe("The id removed") })
-  .register(apiRegistry, { id: "DeleteResponse" });
-
-/** One line of the NDJSON answer to POST /api/items/import. */
-export const importLineSchema = z
-  .discriminatedUnion("type", [
-    z
-      .object({ type: z.literal("item"), line: z.number(), id: z.string(), status: addStatusSchema, duplicates: z.array(nearDuplicateSchema) })
-      .describe("A CSV row stored; durable once this line is out"),
-    z
-      .object({ type: z.literal("error"), line: z.number().optional(), id: z.string().optional(), image: z.string().optional(), message: z.string() })
-      .describe("A row or photo refused; the rest of the import goes on"),
-    z
-      .object({
-        type: z.literal("done"),
-        rows: z.number(),
-        added: z.number(),
-        replaced: z.number(),
-        unchanged: z.number(),
-        errors: z.number(),
-      })
-      .describe("The last line of a complete import"),
-    z
-      .object({ type: z.literal("failed"), code: z.enum(errorCodes), message: z.string() })
-      .describe("The import stopped part way (rows before it are kept); rerun it to complete"),
-  ])
-  .register(apiRegistry, { id: "ImportLine", description: "One JSON object per line of application/x-ndjson" });
-
-/** The URL a product photo is served from. */
-export function toImageUrl(id: string): string {
-  return `/api/images/${encodeURIComponent(id)}`;
-}
 
 /** Converts the engine's hit to the public result shape. */
 export function toSearchResult({ item, score, quality, band }: SearchHit): SearchResult {

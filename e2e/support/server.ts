@@ -9,6 +9,9 @@ export type RunningServer = { baseUrl: string; stop: () => Promise<void>; /** Ev
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
+/** The e2e server's ADMIN_TOKEN: the console tests sign in with it. */
+export const E2E_ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef0123456789";
+
 /** The catalog the e2e tests and screenshots are served from. */
 export const e2eCatalogDir = process.env.CATALOG_DIR ?? "data/catalog-small";
 
@@ -25,7 +28,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const port = await findFreePort();
   const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
-    env: { ...process.env, CATALOG_DIR: e2eCatalogDir, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { ...process.env, CATALOG_DIR: e2eCatalogDir, NEXT_TELEMETRY_DISABLED: "1", ADMIN_TOKEN: E2E_ADMIN_TOKEN, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const log: string[] = [];

@@ -14,6 +14,7 @@ const suspectsRoute = await import("@/app/api/admin/suspects/route");
 const dismissRoute = await import("@/app/api/admin/suspects/[id]/dismiss/route");
 const duplicatesRoute = await import("@/app/api/admin/duplicates/route");
 const qualityRoute = await import("@/app/api/admin/quality/route");
+const session = await import("@/app/api/admin/session/route");
 const { healthResponseSchema } = await import("@/app/api/health/schema");
 const { toAddResponse, toItemResponse } = await import("@/app/api/items/schema");
 const { addResponseSchema, errorResponseSchema, importLineSchema, itemResponseSchema } = await import("@/app/api/schema");
@@ -79,6 +80,7 @@ const writeHandlers: Record<string, (headers: HeadersInit) => Promise<Response>>
     item.PATCH(new Request("http://localhost/api/items/x", { method: "PATCH", headers, body: "{}" }), context("x")),
   "delete /api/items/{id}": (headers) => item.DELETE(new Request("http://localhost/api/items/x", { method: "DELETE", headers }), context("x")),
   "post /api/items/import": (headers) => importRoute.POST(new Request("http://localhost/api/items/import", { method: "POST", headers })),
+  "delete /api/admin/session": (headers) => session.DELETE(new Request("http://localhost/api/admin/session", { method: "DELETE", headers })),
 };
 
 describe("GET /api/health", () => {
@@ -100,6 +102,7 @@ describe("GET /api/openapi.json", () => {
     expect(methods).toEqual({
       "/api/admin/duplicates": ["get"],
       "/api/admin/quality": ["get"],
+      "/api/admin/session": ["delete", "post"],
       "/api/admin/suspects": ["get"],
       "/api/admin/suspects/{id}/dismiss": ["delete", "post"],
       "/api/explain": ["post"],
@@ -107,7 +110,7 @@ describe("GET /api/openapi.json", () => {
       "/api/images/{id}": ["get"],
       "/api/items": ["post"],
       "/api/items/import": ["post"],
-      "/api/items/{id}": ["delete", "patch"],
+      "/api/items/{id}": ["delete", "get", "patch"],
       "/api/items/{id}/similar": ["get"],
       "/api/search": ["get", "post"],
     });
@@ -143,7 +146,11 @@ describe("GET /api/openapi.json", () => {
     expect(doc.paths["/api/search"]!.post!.parameters!.find((p) => p.name === "text")).toMatchObject({ in: "query", required: false });
   });
 
-  it("asks for the bearer token on the admin endpoints only (writes and /api/admin reads), and documents their 401", () => {
+  it("names the console's session cookie as the other admin credential", () => {
+    expect(doc.components.securitySchemes.cookieAuth).toEqual(expect.objectContaining({ type: "apiKey", in: "cookie", name: "__Host-vps-admin" }));
+  });
+
+  it("asks for the bearer token (or the console's cookie) on the admin endpoints only (writes and /api/admin reads), and documents their 401 (and the writes' 403)", () => {
     expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: "http", scheme: "bearer" }));
     expect(doc.security).toBeUndefined();
     const secured: string[] = [];
@@ -158,8 +165,12 @@ describe("GET /api/openapi.json", () => {
           expect(op.security, `${method} ${path}`).toBeUndefined();
           continue;
         }
-        expect(op.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
+        // Signing in is how a browser gets its credential.
+        if (`${method} ${path}` === "post /api/admin/session") continue;
+        expect(op.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
         expect(deref(op.responses["401"]!.content!["application/json"]!.schema)).toBe(doc.components.schemas.Error);
+        // A write signed in by the cookie can be refused for its CSRF token (decision 0020).
+        if (method !== "get") expect(op.responses["403"]?.description, `403 of ${method} ${path}`).toMatch(/X-CSRF-Token/);
         secured.push(`${method} ${path}`);
       }
     }
@@ -201,13 +212,13 @@ describe("GET /api/openapi.json", () => {
     expect(importBody.properties).toMatchObject({ csv: { format: "binary" }, images: { type: "array", items: { format: "binary" } } });
 
     const expected: Record<string, string[]> = {
-      "post /api/items": ["201", "400", "401", "409", "413", "415", "422", "503", "507"],
-      "patch /api/items/{id}": ["200", "400", "401", "404", "413", "415", "503", "507"],
-      "delete /api/items/{id}": ["200", "400", "401", "404", "503", "507"],
-      "post /api/items/import": ["200", "400", "401", "413", "415", "503", "507"],
+      "post /api/items": ["201", "400", "401", "403", "409", "413", "415", "422", "503", "507"],
+      "patch /api/items/{id}": ["200", "400", "401", "403", "404", "413", "415", "503", "507"],
+      "delete /api/items/{id}": ["200", "400", "401", "403", "404", "503", "507"],
+      "post /api/items/import": ["200", "400", "401", "403", "413", "415", "503", "507"],
       "get /api/admin/suspects": ["200", "400", "401", "429", "503"],
-      "post /api/admin/suspects/{id}/dismiss": ["200", "400", "401", "404", "429", "503", "507"],
-      "delete /api/admin/suspects/{id}/dismiss": ["200", "400", "401", "429", "503", "507"],
+      "post /api/admin/suspects/{id}/dismiss": ["200", "400", "401", "403", "404", "429", "503", "507"],
+      "delete /api/admin/suspects/{id}/dismiss": ["200", "400", "401", "403", "429", "503", "507"],
       "get /api/admin/duplicates": ["200", "400", "401", "429", "503"],
       "get /api/admin/quality": ["200", "400", "401", "429", "503"],
     };

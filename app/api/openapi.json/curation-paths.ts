@@ -2,7 +2,7 @@ import { dismissPathSchema, dismissResponseSchema } from "../admin/suspects/[id]
 import { duplicatesQuerySchema, duplicatesResponseSchema } from "../admin/duplicates/schema";
 import { qualityQuerySchema, qualityResponseSchema } from "../admin/quality/schema";
 import { suspectsQuerySchema, suspectsResponseSchema } from "../admin/suspects/schema";
-import { adminOnly, busy, diskFull, errorResponse, jsonResponse, toParameters, unauthorized } from "./document-parts";
+import { adminOnly, busy, csrfRefused, diskFull, errorResponse, jsonResponse, toParameters, unauthorized } from "./document-parts";
 
 const tooManyFailures = errorResponse("too_many_requests: more than ADMIN_AUTH_FAILURES_PER_MINUTE wrong tokens from this client");
 
@@ -36,6 +36,7 @@ export function curationPaths() {
           200: jsonResponse(dismissResponseSchema, "Dismissed under its label now"),
           400: errorResponse("Bad id"),
           401: unauthorized,
+          403: csrfRefused,
           404: errorResponse("Unknown id"),
           429: tooManyFailures,
           503: busy,
@@ -50,6 +51,7 @@ export function curationPaths() {
           200: jsonResponse(dismissResponseSchema, "Not dismissed now (changed: false when it was not)"),
           400: errorResponse("Bad id"),
           401: unauthorized,
+          403: csrfRefused,
           429: tooManyFailures,
           503: busy,
           507: diskFull,

@@ -35,8 +35,13 @@ export const jsonResponse = (schema: z.ZodType, description: string) => ({
   content: { "application/json": { schema: toSchema(schema) } },
 });
 
-/** Admin endpoints (writes, and the curation reads) need `Authorization: Bearer <ADMIN_TOKEN>`; the public reads stay open. */
-export const adminOnly = { security: [{ bearerAuth: [] }] };
+/**
+ * Admin endpoints (writes, and the curation reads) need `Authorization: Bearer <ADMIN_TOKEN>`, or the
+ * console's session cookie (plus its CSRF token on writes); the public reads stay open.
+ */
+export const adminOnly = { security: [{ bearerAuth: [] }, { cookieAuth: [] }] };
+/** A write signed in by the console's cookie that lacks its CSRF token or comes from another site (decision 0020). */
+export const csrfRefused = errorResponse("forbidden: cookie-authenticated without the session's X-CSRF-Token, or a cross-site request");
 export const unauthorized = errorResponse("No or wrong admin token, or ADMIN_TOKEN not set on the server (writes disabled)");
 export const busy = errorResponse(
   "Index not ready, inference queue full (see Retry-After), the catalog locked by another writer, an I/O error, " +

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { ADMIN_SESSION_COOKIE } from "@/lib/server/admin-session";
 import { IMAGE_FIELD } from "@/lib/server/upload";
+import { SIGN_IN_MAX_BYTES, signInBodySchema, signInResponseSchema, signOutResponseSchema } from "../admin/session/schema";
 import { healthResponseSchema } from "../health/schema";
 import { imagePathSchema } from "../images/[id]/schema";
 import { itemPathSchema, PATCH_MAX_BYTES, patchBodySchema } from "../items/[id]/schema";
@@ -11,6 +13,7 @@ import {
   apiRegistry,
   deleteResponseSchema,
   importLineSchema,
+  itemGetResponseSchema,
   patchResponseSchema,
   photoSearchResponseSchema,
   searchResponseSchema,
@@ -18,7 +21,7 @@ import {
 import { explainBodySchema, explainQuerySchema, explainResponseSchema } from "../explain/schema";
 import { searchBodySchema, searchQuerySchema, textSearchQuerySchema } from "../search/schema";
 import { curationPaths } from "./curation-paths";
-import { adminOnly, busy, componentRef, diskFull, errorResponse, jsonResponse, toParameters, toSchema, unauthorized } from "./document-parts";
+import { adminOnly, busy, componentRef, csrfRefused, diskFull, errorResponse, jsonResponse, toParameters, toSchema, unauthorized } from "./document-parts";
 
 /** The multipart body of POST /api/items: the text fields plus the photo. */
 const addBodySchema = addFieldsSchema.extend({
@@ -28,6 +31,32 @@ const addBodySchema = addFieldsSchema.extend({
 function adminPaths() {
   const idParameters = toParameters(itemPathSchema, "path");
   return {
+    "/api/admin/session": {
+      post: {
+        summary: "Sign in to the console: the admin token → a session cookie (HttpOnly, Secure, SameSite=Strict)",
+        description: "Same-origin only (Origin / Sec-Fetch-Site); wrong tokens count towards the failed-attempt limit.",
+        requestBody: { required: true, content: { "application/json": { schema: toSchema(signInBodySchema, "input") } } },
+        responses: {
+          200: jsonResponse(signInResponseSchema, "Signed in: the session is in the Set-Cookie header"),
+          400: errorResponse("Not JSON, or no token"),
+          401: errorResponse("Wrong token, or ADMIN_TOKEN not set on the server"),
+          403: errorResponse("Cross-site request"),
+          413: errorResponse(`Body over ${SIGN_IN_MAX_BYTES / 1024} KiB`),
+          415: errorResponse("Not application/json"),
+          429: errorResponse("Too many failed attempts from this client this minute"),
+          503: errorResponse("ADMIN_TOKEN shorter than 32 characters: the admin API is off"),
+        },
+      },
+      delete: {
+        summary: "Sign out: clears the session cookie",
+        ...adminOnly,
+        responses: {
+          200: jsonResponse(signOutResponseSchema, "Signed out"),
+          401: unauthorized,
+          403: csrfRefused,
+        },
+      },
+    },
     "/api/items": {
       post: {
         summary: "Add a product (admin): searchable and durable when the answer comes",
@@ -42,6 +71,7 @@ function adminPaths() {
           400: errorResponse("Bad or missing field or bad query parameter"),
           409: errorResponse("Id already taken, or near-duplicate refused (rejectDuplicates)"),
           401: unauthorized,
+          403: csrfRefused,
           413: errorResponse("Body over MAX_UPLOAD_BYTES, or image over MAX_IMAGE_PIXELS"),
           415: errorResponse("Not multipart/form-data, or a photo that is not JPEG, PNG, WebP or GIF"),
           422: errorResponse("Corrupt or truncated image"),
@@ -51,6 +81,16 @@ function adminPaths() {
       },
     },
     "/api/items/{id}": {
+      get: {
+        summary: "A product's metadata as stored now",
+        parameters: idParameters,
+        responses: {
+          200: jsonResponse(itemGetResponseSchema, "The product"),
+          400: errorResponse("Bad id"),
+          404: errorResponse("Unknown id"),
+          503: errorResponse("Index not ready"),
+        },
+      },
       patch: {
         summary: "Change a product's metadata (admin); photo and vector stay",
         ...adminOnly,
@@ -63,6 +103,7 @@ function adminPaths() {
           200: jsonResponse(patchResponseSchema, "The product as changed"),
           400: errorResponse("Not JSON, unknown or invalid field, or no field to change"),
           401: unauthorized,
+          403: csrfRefused,
           404: errorResponse("Unknown id"),
           413: errorResponse(`Body over ${PATCH_MAX_BYTES / 1024} KiB`),
           415: errorResponse("Not application/json"),
@@ -78,6 +119,7 @@ function adminPaths() {
           200: jsonResponse(deleteResponseSchema, "Removed"),
           400: errorResponse("Bad id"),
           401: unauthorized,
+          403: csrfRefused,
           404: errorResponse("Unknown id"),
           503: busy,
           507: diskFull,
@@ -103,6 +145,7 @@ function adminPaths() {
           },
           400: errorResponse("Missing CSV or photos, CSV without a required column, bad query parameter, or malformed multipart"),
           401: unauthorized,
+          403: csrfRefused,
           413: errorResponse(`Body over ${IMPORT_MAX_BYTES / 2 ** 20} MiB`),
           415: errorResponse("Not multipart/form-data"),
           503: busy,
@@ -204,7 +247,15 @@ function buildDocument() {
     },
     components: {
       schemas: components,
-      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "The server's ADMIN_TOKEN" } },
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "The server's ADMIN_TOKEN" },
+        cookieAuth: {
+          type: "apiKey",
+          in: "cookie",
+          name: ADMIN_SESSION_COOKIE,
+          description: "The console's session (POST /api/admin/session); writes also need its token in X-CSRF-Token and a same-origin request",
+        },
+      },
     },
   };
 }

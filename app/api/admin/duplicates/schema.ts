@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiRegistry } from "../../schema";
+import { apiRegistry } from "../../registry";
 import { curationItemSchema, pageQuerySchema } from "../schema";
 
 const THRESHOLD_MESSAGE = "threshold must be a number from 0.9 to 1";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiRegistry } from "../../schema";
+import { apiRegistry } from "../../registry";
 
 /** GET /api/admin/quality takes no parameters (any is refused, so a typo is not silently ignored). */
 export const qualityQuerySchema = z.strictObject({});

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiRegistry } from "../../schema";
+import { apiRegistry } from "../../registry";
 import { pageQuerySchema } from "../schema";
 
 /** Query of GET /api/admin/suspects. */

@@ -3,10 +3,19 @@ import { removeItems, updateItem } from "@/lib/live/catalog-editor";
 import { requireAdmin } from "@/lib/server/auth";
 import { getEditorContext } from "@/lib/server/admin-form";
 import { withErrorResponse } from "@/lib/server/error-response";
+import { getSearchRuntime } from "@/lib/server/search-runtime";
 import { toItemResponse } from "../schema";
 import { itemPathSchema, PATCH_MAX_BYTES, patchBodySchema } from "./schema";
 
 type Context = { params: Promise<{ id: string }> };
+
+/** A product's metadata as stored now (the console keeps it to undo a delete); never cached. */
+export const GET = withErrorResponse(async (_request: Request, context: Context) => {
+  const { id } = parseOrThrow(itemPathSchema, await context.params);
+  const item = (await getSearchRuntime()).service.getItem(id);
+  if (!item) throw new AppError("not_found", "No catalog item has that id.");
+  return Response.json({ item: toItemResponse(item) }, { headers: { "Cache-Control": "no-store" } });
+});
 
 /** Changes a product's metadata (admin); the photo and vector stay. */
 export const PATCH = withErrorResponse(async (request: Request, context: Context) => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiRegistry, itemIdSchema } from "../../../../schema";
+import { apiRegistry, itemIdSchema } from "../../../../registry";
 
 export const dismissPathSchema = z.object({ id: itemIdSchema });
 
