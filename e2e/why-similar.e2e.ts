@@ -57,7 +57,8 @@ for (const viewport of viewports) {
       // Escape closes it and gives the focus back to the toggle; Enter on the focused Close button closes it too.
       await page.keyboard.press("Escape");
       await dialog.waitFor({ state: "hidden" });
-      assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+      // The dialog closes natively first; React then re-renders the toggle (a loaded machine shows the gap).
+      await page.waitForFunction((el) => el?.getAttribute("aria-expanded") === "false", await toggle.elementHandle(), { timeout: 10_000 });
       assert.ok(await toggle.evaluate((el) => el === document.activeElement), "the focus is back on the toggle");
       await page.keyboard.press("Enter");
       await dialog.getByTestId("heatmap").nth(1).waitFor({ timeout: 180_000 });
