@@ -87,8 +87,7 @@ async function searchScenes(config: Config, modelName: string, options: Calibrat
   const service = await createSearchService(config, modelName);
   const progress = createProgress({ label: "scene searches", total: sample.length, unit: "query", sink: options.progress });
   const results: ScoredOutcome[][] = [];
-  const seedOf = (i: number) => (Math.imul(CALIBRATION_SCENE_SEED, 0x9e3779b1) + i) >>> 0;
-  await composeProductScenes(config.CATALOG_DIR, sample, await loadSceneBackgrounds("dev"), seedOf, config.MAX_IMAGE_PIXELS, async ({ item, bytes }) => {
+  await composeProductScenes(config.CATALOG_DIR, sample, await loadSceneBackgrounds("dev"), CALIBRATION_SCENE_SEED, config.MAX_IMAGE_PIXELS, async ({ item, bytes }) => {
     const outcome = await service.searchByImage(bytes, { k: CALIBRATION_K + 1 });
     const hits = outcome.hits.filter((hit) => hit.item.id !== item.id).slice(0, CALIBRATION_K);
     results.push(hits.map((hit) => ({ x: hit.rankingScore, relevant: hit.item.label === item.label })));

@@ -178,8 +178,7 @@ async function composeQueries(
   options: SceneProtocolOptions,
 ): Promise<{ queries: SceneQuery[]; skipped: number }> {
   const queries: SceneQuery[] = [];
-  const seedOf = (i: number) => (Math.imul(options.seed ^ poolSalt[options.pool], 0x9e3779b1) + i) >>> 0;
-  const { skipped } = await composeProductScenes(config.CATALOG_DIR, sample, backgrounds, seedOf, config.MAX_IMAGE_PIXELS, (scene) => {
+  const { skipped } = await composeProductScenes(config.CATALOG_DIR, sample, backgrounds, options.seed ^ poolSalt[options.pool], config.MAX_IMAGE_PIXELS, (scene) => {
     queries.push(scene);
   });
   return { queries, skipped };

@@ -29,14 +29,14 @@ export async function loadSceneBackgrounds(pool: ScenePool): Promise<SceneBackgr
 
 /**
  * Each product cut out of its studio photo and composited onto a scene: kinds in turn,
- * backgrounds in turn within a kind, composite `i` drawn from seed `seedOf(i)`. Products
+ * backgrounds in turn within a kind, composite `i` drawn from its own seed of `baseSeed`. Products
  * whose photo has nothing to cut out are skipped (counted). `onScene` sees each one as it is made.
  */
 export async function composeProductScenes(
   catalogDir: string,
   items: readonly CatalogItem[],
   { backgrounds }: SceneBackgrounds,
-  seedOf: (i: number) => number,
+  baseSeed: number,
   maxPixels: number,
   onScene: (scene: ProductScene, i: number) => Promise<void> | void,
 ): Promise<{ skipped: number }> {
@@ -50,7 +50,7 @@ export async function composeProductScenes(
       skipped++;
       continue;
     }
-    const { bytes } = await composeScene(product, background, seedOf(i));
+    const { bytes } = await composeScene(product, background, (Math.imul(baseSeed, 0x9e3779b1) + i) >>> 0);
     await onScene({ item, bytes, kind, background }, i);
   }
   return { skipped };

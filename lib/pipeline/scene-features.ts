@@ -82,8 +82,7 @@ export async function loadSceneFeatures(
     return running;
   };
   try {
-    const seedOf = (i: number) => (Math.imul(scene.seed ^ TRAIN_SALT, 0x9e3779b1) + i) >>> 0;
-    const { skipped } = await composeProductScenes(options.catalogDir, sample, backgrounds, seedOf, options.maxPixels, async ({ item, bytes }) => {
+    const { skipped } = await composeProductScenes(options.catalogDir, sample, backgrounds, scene.seed ^ TRAIN_SALT, options.maxPixels, async ({ item, bytes }) => {
       const key = createHash("sha256").update(bytes).digest("hex");
       rows.push({ item, key });
       if (cache.has(key) || pending.some((p) => p.key === key)) {
