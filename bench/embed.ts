@@ -4,13 +4,13 @@ import * as ort from "onnxruntime-node";
 import { imagePathFor } from "../lib/catalog/store";
 import type { CatalogItem } from "../lib/catalog/types";
 import { preprocessImage } from "../lib/image/preprocess";
-import type { ModelManifest } from "../lib/model/manifest";
-import { describeMethod, defaultInt8Settings, type Int8Settings } from "../lib/model/quantize-backbone";
-import { buildQuantizedModel, calibrateModel } from "../lib/onnx/quantize-model";
+import { BACKBONE_NAME, INT8_BACKBONE_NAME, readModelManifest, type ModelManifest } from "../lib/model/manifest";
+import { pathExists } from "../lib/fs/atomic";
 import { createRng, shuffleInPlace } from "../lib/random";
 import type { Bench, BenchContext, BenchOutcome } from "./lib/context";
 import { loadCatalogVectors, sampleRows } from "./lib/catalog-vectors";
-import { meanRowCosine, packBatch, type SessionSettings } from "./lib/onnx-variant";
+import { arithmeticPeak, countConvGflop } from "./lib/conv-flops";
+import { meanRowCosine, type SessionSettings } from "./lib/onnx-variant";
 import { subsetPAt5, subsetTop10, timePaired, timeVariant, type Variant } from "./lib/variant-timing";
 import { makeFigure, makeTarget, type Figure } from "./lib/result";
 import { recallAtK } from "./lib/stats";
@@ -30,56 +30,31 @@ async function loadPixels(config: BenchContext["config"], manifest: ModelManifes
   return Promise.all(items.map(async (item) => preprocessImage(await fs.readFile(imagePathFor(config.CATALOG_DIR, item)), pre, { maxPixels: config.MAX_IMAGE_PIXELS })));
 }
 
-/**
- * int8 copies of the served model made by lib/onnx (QDQ, per-channel weights, uint8
- * activations), calibrated on train-split photos: the recipe of docs/decisions/0011 and,
- * for the calibration comparison, the same with MinMax ranges.
- */
-async function quantize(ctx: BenchContext, manifest: ModelManifest, calibration: Float32Array[], notes: string[]): Promise<{ name: string; file: string }[]> {
-  const dir = path.join(ctx.workDir, `int8-${manifest.id}-calib${calibration.length}`);
-  await fs.mkdir(dir, { recursive: true });
-  const { height, width } = manifest.preprocess;
-  const t0 = performance.now();
-  const feeds = Array.from({ length: Math.ceil(calibration.length / 4) }, (_, i) => {
-    const chunk = calibration.slice(i * 4, i * 4 + 4);
-    return { [manifest.input.name]: new ort.Tensor("float32", packBatch(chunk), [chunk.length, height, width, 3]) };
-  });
-  const calibrated = await calibrateModel(await fs.readFile(path.join(ctx.config.MODELS_DIR, manifest.file)), feeds, defaultInt8Settings);
-  const recipes: Int8Settings[] = [defaultInt8Settings, { ...defaultInt8Settings, method: { kind: "minmax" } }];
-  const files = await Promise.all(
-    recipes.map(async (settings) => {
-      const name = `int8 (${settings.activationType} activations, ${describeMethod(settings.method)})`;
-      const file = path.join(dir, `${settings.activationType}-${describeMethod(settings.method).replace(/ /g, "-")}.onnx`);
-      await fs.writeFile(file, buildQuantizedModel(calibrated, settings));
-      return { name, file };
-    }),
-  );
-  notes.push(`int8 copies made in ${((performance.now() - t0) / 1000).toFixed(0)} s by lib/onnx (QDQ: int8 per-channel weights, uint8 per-tensor activations, first convolution and everything from the descriptor pooling on in fp32), calibrated on ${calibration.length} train photos; the lead decides about serving one.`);
-  return files;
-}
-
 export const embedBench: Bench = {
   name: "embed",
   title: "Embedding: fp32 ONNX vs faster variants, with P@5 on a subset",
   caveats: [
     "batching raises throughput per image (catalog builds, queued requests), not the latency of one query, which is what a search waits for.",
     "thread counts are measured on a machine shared with other jobs: fewer intra-op threads can win there because the second core is busy; on an idle machine the served setting (one per core) is the one to re-measure.",
-    "int8 rows quantise the served graph's convolutions (first one excepted) with lib/onnx; the descriptor pooling and the head stay fp32 (docs/decisions/0011). The paired rows alternate fp32 and int8 and give the median of the per-round ratios, the figure to read on a loaded machine.",
+    "the int8 row is the backbone `npm run model:build` writes (docs/decisions/0011: convolutions but the first in int8, the descriptor pooling fp32); the served model is that backbone with the head appended (a few hundred kFLOP more). The paired rows alternate fp32 and int8 and give the median of the per-round ratios, the figure to read on a loaded machine.",
   ],
   async run(ctx): Promise<BenchOutcome> {
     const { config } = ctx;
-    const { items, served } = await loadCatalogVectors(config);
+    const { items } = await loadCatalogVectors(config);
+    // The CNN is the work: the fp32 conversion against the int8 backbone the pipeline embeds and serves with.
+    const served = await readModelManifest(config.MODELS_DIR, BACKBONE_NAME);
     const modelFile = path.join(config.MODELS_DIR, served.file);
     const { height, width } = served.preprocess;
+    const int8 = (await pathExists(path.join(config.MODELS_DIR, `${INT8_BACKBONE_NAME}.json`))) ? await readModelManifest(config.MODELS_DIR, INT8_BACKBONE_NAME) : undefined;
+    const quantized = int8 ? [{ name: `int8 (${int8.name}, ${int8.id}: ${int8.quantization?.activations}, ${int8.quantization?.method})`, file: path.join(config.MODELS_DIR, int8.file) }] : [];
     const timingItems = sampleRows(items, "train", ctx.quick ? 8 : 48, 3).map((r) => items[r]!);
-    const calibItems = sampleRows(items, "train", ctx.quick ? 8 : 300, 4).map((r) => items[r]!);
     const evalRows = items.flatMap((item, row) => (item.split === "test" || item.split === "val" ? [row] : []));
     const subset = shuffleInPlace(evalRows, createRng(13)).slice(0, ctx.quick ? 48 : 1000).map((r) => items[r]!);
     const notes: string[] = [];
     const tried: string[] = [];
 
     ctx.log(`embed: decoding ${timingItems.length} timing photos`);
-    const quantized = await quantize(ctx, served, await loadPixels(config, served, calibItems, height, width), notes);
+    if (!int8) notes.push(`no ${INT8_BACKBONE_NAME} in ${config.MODELS_DIR} (model:build --fp32-only): int8 not measured.`);
     const fp32: SessionSettings = { graphOptimizationLevel: "all", threads: config.ORT_THREADS };
     const base = { file: modelFile, settings: fp32, height, width, batch: 1 };
     const variants: Variant[] = [
@@ -91,6 +66,7 @@ export const embedBench: Bench = {
       { ...base, name: "fp32, input 192×144", height: 192, width: 144 },
       { ...base, name: "fp32, input 160×120", height: 160, width: 120 },
       ...quantized.map((q) => ({ ...base, name: q.name, file: q.file })),
+      ...quantized.map((q) => ({ ...base, name: `${q.name}, batch ${BATCH}`, file: q.file, batch: BATCH })),
     ];
     const pixelCache = new Map<string, Float32Array[]>();
     const pixelsFor = async (list: readonly CatalogItem[], tag: string, h: number, w: number) => {
@@ -166,12 +142,24 @@ export const embedBench: Bench = {
         figures.push(makeFigure(`${recipe.name} vs fp32, batch ${batch}, paired: speed-up`, "×", ratio, null, null, `median of ${PAIRED_ROUNDS} alternating rounds: ${ratios.map((r) => r.toFixed(2)).join(", ")}`));
       }
     }
+    // The physical limit: FLOPs per photo × photos/s against what the two cores can issue.
+    const gflop = await countConvGflop(modelFile, served, (await pixelsFor(timingItems, "timing", height, width))[0]!);
+    const peak = arithmeticPeak();
+    const batched = (name: string) => timed.find((t) => t.name === name);
+    for (const [label, t, limit, unit] of [
+      ["fp32, batch 16", batched(`fp32, batch ${BATCH}`), peak.fp32Gflops, "GFLOP/s"],
+      ...quantized.map((q) => [`int8, batch ${BATCH}`, batched(`${q.name}, batch ${BATCH}`), peak.int8Gops, "GOP/s"] as const),
+    ] as const) {
+      if (!t) continue;
+      const achieved = (gflop * 1000) / t.msPerImage;
+      figures.push(makeFigure(`physical limit: ${label} achieves`, unit, achieved, limit, `the ${peak.cores} cores' ${unit.startsWith("GOP") ? "int8 VNNI" : "fp32 FMA"} peak at ${peak.ghz.toFixed(2)} GHz`, `${gflop.toFixed(2)} GFLOP per photo (2 × the convolutions' multiply-adds) × ${(1000 / t.msPerImage).toFixed(1)} photos/s`));
+    }
     for (const [what, b] of [["one photo at a time", bestSingle], ["throughput (batching allowed)", best]] as const) {
-      if (b) notes.push(`Fastest variant within ${MAX_P5_LOSS * 100} point of fp32 P@5, ${what}: ${b.name} at ${b.speedup.toFixed(2)}×${b.speedup >= PAYS_SPEEDUP ? " — it pays (the lead decides about serving it)" : ""}.`);
+      if (b) notes.push(`Fastest variant within ${MAX_P5_LOSS * 100} point of fp32 P@5, ${what}: ${b.name} at ${b.speedup.toFixed(2)}×${b.speedup >= PAYS_SPEEDUP ? " — it pays" : ""}.`);
     }
     return {
       details: {
-        model: `${served.name} (${served.id}), served input ${height}×${width} ${served.preprocess.resize}, fetches embedding + probabilities as the app does`,
+        model: `${served.name} (${served.id}) and ${int8 ? `${int8.name} (${int8.id})` : "no int8 backbone"}, served input ${height}×${width} ${served.preprocess.resize}, fetches the embedding (2048-d) as the catalog build does`,
         timing: `${timingItems.length} train-split photos decoded beforehand; model time only; median per image over the photos (batched variants: batch time / batch size)`,
         "P@5 sub-protocol": `${subset.length} random test+val photos (seed 13): each queries the other ${subset.length - 1} by cosine on the variant's own embeddings, relevant = same articleType; fp32 measured the same way`,
         threads: config.ORT_THREADS || "one per core (2)",

@@ -5,7 +5,6 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import * as ort from "onnxruntime-node";
 import { z } from "zod";
 import { parseCliArgs, runCli } from "../lib/cli/args";
 import { loadConfig } from "../lib/config";
@@ -16,8 +15,8 @@ import { cosine } from "../lib/matrix";
 import { readCalibrationPhotos } from "../lib/model/calibration-photos";
 import { BACKBONE_NAME, readModelManifest, type ModelManifest } from "../lib/model/manifest";
 import { calibrateBackbone, defaultInt8Settings, describeMethod, writeInt8Backbone, type Int8Settings } from "../lib/model/quantize-backbone";
-import { decodeModel, encodeModel, withExtraOutputs } from "../lib/onnx/model-proto";
 import { replanCalibration } from "../lib/onnx/quantize-model";
+import { countConvGflop } from "./lib/conv-flops";
 import { recallAtK } from "./lib/stats";
 import { subsetPAt5, subsetTop10, timePaired, type Variant } from "./lib/variant-timing";
 
@@ -156,26 +155,4 @@ await runCli(async () => {
 function summarise(values: number[]): { mean: number; p1: number; min: number } {
   const sorted = [...values].sort((a, b) => a - b);
   return { mean: values.reduce((s, v) => s + v, 0) / values.length, p1: sorted[Math.floor(sorted.length * 0.01)]!, min: sorted[0]! };
-}
-
-/** Multiply-adds of every convolution × 2, from the output shapes of one real photo's run. */
-async function countConvGflop(file: string, manifest: ModelManifest, pixels: Float32Array): Promise<number> {
-  const model = decodeModel(await fs.readFile(file));
-  const graph = model.graph!;
-  const convs = graph.node!.filter((n) => n.opType === "Conv");
-  const weights = new Map(graph.initializer!.map((t) => [t.name, (t.dims ?? []).map(Number)]));
-  const session = await ort.InferenceSession.create(encodeModel(withExtraOutputs(model, convs.map((c) => c.output![0]!))));
-  try {
-    const { height, width } = manifest.preprocess;
-    const out = await session.run({ [manifest.input.name]: new ort.Tensor("float32", pixels, [1, height, width, 3]) }, convs.map((c) => c.output![0]!));
-    let macs = 0;
-    for (const c of convs) {
-      const [, cinPerGroup, kh, kw] = weights.get(c.input![1]!)!;
-      const dims = out[c.output![0]!]!.dims;
-      macs += dims.reduce((a, b) => a * b, 1) * cinPerGroup! * kh! * kw!;
-    }
-    return (2 * macs) / 1e9;
-  } finally {
-    await session.release();
-  }
 }

@@ -47,27 +47,44 @@ export const servedSearchBench: Bench = {
     // Exactly what the app runs: the service's searchByImage on the item's stored photo.
     // tookMs.search is the part after the model (neighbour vote if the ranking uses one, category boost, store search).
     // The query item is in the catalog, so one extra hit is asked for and the item itself dropped.
+    // The served setting (config.SEARCH_PRECISION) and the exact fp32 scan side by side: its time and its recall against exact.
+    const exactConfig = { ...config, SEARCH_PRECISION: "fp32" as const };
     const service = await createSearchService(config);
-    // Warm up as a running server is: the first search starts the onnxruntime scorer, which is built in the background.
-    await service.searchByImage(new Uint8Array(await fs.readFile(service.imageFile(items[rows[0]!]!.id).path)), { k: K });
-    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const exact = config.SEARCH_PRECISION === "fp32" ? service : await createSearchService(exactConfig);
+    const photos = await Promise.all(rows.map(async (row) => new Uint8Array(await fs.readFile(service.imageFile(items[row]!.id).path))));
+    // Warm up as a running server is: the first searches start the onnxruntime scorer, built in the background once the rows settle.
+    for (const s of new Set([service, exact])) {
+      await s.searchByImage(photos[0]!, { k: K });
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await s.searchByImage(photos[0]!, { k: K });
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
     const searchMs = rows.map(() => [] as number[]);
+    const exactMs = rows.map(() => [] as number[]);
     const embedMs: number[] = [];
     const ourLists: string[][] = [];
+    let recall = 0;
+    let identical = 0;
     for (let r = 0; r < REPEATS; r++) {
       for (const [q, row] of rows.entries()) {
         const item = items[row]!;
-        const bytes = new Uint8Array(await fs.readFile(service.imageFile(item.id).path));
-        const outcome = await service.searchByImage(bytes, { k: K + 1 });
+        const outcome = await service.searchByImage(photos[q]!, { k: K + 1 });
         searchMs[q]!.push(outcome.tookMs.search);
+        const exactOutcome = await exact.searchByImage(photos[q]!, { k: K + 1 });
+        exactMs[q]!.push(exactOutcome.tookMs.search);
         if (r === 0) {
           embedMs.push(outcome.tookMs.decode + outcome.tookMs.embed);
+          const ids = (o: typeof outcome) => o.hits.map((h) => h.item.id).filter((id) => id !== item.id).slice(0, K);
+          const [got, want] = [ids(outcome), ids(exactOutcome)];
+          recall += got.filter((id) => want.includes(id)).length / Math.max(want.length, 1);
+          if (got.join() === want.join()) identical++;
           ourLists.push(outcome.hits.map((h) => h.item).filter((hit) => hit.id !== item.id).slice(0, K).map((hit) => hit.label));
         }
       }
       if (r === 0 && ctx.quick) break;
     }
     const oursMs = median(searchMs.map(median));
+    const exactSearchMs = median(exactMs.map(median));
     const labelOf = (row: number) => items[row]!.label;
     const pAt5 = (lists: string[][]) => lists.reduce((s, list, q) => s + computePrecisionAtK(list.map((label) => label === labelOf(rows[q]!)), 5), 0) / lists.length;
     const oursP5 = pAt5(ourLists);
@@ -94,6 +111,8 @@ export const servedSearchBench: Bench = {
       figures.push(makeFigure("search time per query (after the model)", "ms", oursMs, f.singleMedianMs, `FAISS IndexFlatIP ${f.faissVersion}, ${imagenet.dim}-d, ${f.threads} thread${f.threads > 1 ? "s" : ""}`));
     }
     if (anchors.length === 0) figures.push(makeFigure("search time per query (after the model)", "ms", oursMs, null, null));
+    figures.push(makeFigure(`search time per query, exact fp32 scan (SEARCH_PRECISION=fp32)`, "ms", exactSearchMs, oursMs, `served (SEARCH_PRECISION=${config.SEARCH_PRECISION})`));
+    figures.push(makeFigure(`recall@${K} of the served results against the exact fp32 scan`, "", recall / rows.length, null, null, `identical top ${K} (same order) for ${identical} of ${rows.length} queries`));
     figures.push(makeFigure("decode + model per query (not part of the comparison)", "ms", median(embedMs), null, null));
     const faissLists = anchors[0]?.topK.map((list, q) => list.filter((r) => r !== rows[q]).slice(0, K).map(labelOf));
     figures.push(makeFigure(`P@5 on these ${rows.length} queries (full catalog)`, "", oursP5, faissLists ? pAt5(faissLists) : null, faissLists ? `FAISS flat ${imagenet.dim}-d cosine` : null));
@@ -104,7 +123,7 @@ export const servedSearchBench: Bench = {
     return {
       details: {
         catalog: `${items.length} items (full catalog, every split)`,
-        ours: `createSearchService → searchByImage, ${served.name} (${served.id}) ${served.embedding.dim}-d with the manifest's ranking (${served.ranking ? describeRanking(served.ranking) : "cosine"}); timed: its tookMs.search (${served.ranking && served.ranking.categoryBoost > 0 && served.ranking.source !== "classifier" ? "neighbour vote + " : ""}category boost + exact store search on the onnxruntime scorer)`,
+        ours: `createSearchService → searchByImage, ${served.name} (${served.id}) ${served.embedding.dim}-d with the manifest's ranking (${served.ranking ? describeRanking(served.ranking) : "cosine"}); timed: its tookMs.search (${served.ranking && served.ranking.categoryBoost > 0 && served.ranking.source !== "classifier" ? "neighbour vote + " : ""}category boost + store search on the onnxruntime scorer, SEARCH_PRECISION=${config.SEARCH_PRECISION}: ${config.SEARCH_PRECISION === "int8" ? "int8 rows, the top k + 32 rescored exactly" : "fp32 rows"}; one plain scan serves vote, boost and kept matches when it provably can, lib/search/plain-candidates.ts)`,
         anchor: `FAISS IndexFlatIP over ${backbone.name} (${backbone.id}) ${imagenet.dim}-d vectors of the same catalog, top-11 minus the query`,
         queries: `${rows.length} test-split photos (seed 11), the query item excluded from its results; ${ctx.quick ? 1 : REPEATS} repeats, median over queries of per-query medians`,
       },

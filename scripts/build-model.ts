@@ -15,8 +15,8 @@ const optionsSchema = z.object({
   height: z.coerce.number().int().min(32).max(1024).optional(),
   width: z.coerce.number().int().min(32).max(1024).optional(),
   resize: z.enum(["center-crop", "letterbox"]).optional(),
-  /** Also write the post-training int8 variant (`<name>-int8`), calibrated on train-split photos. */
-  int8: z.boolean().default(false),
+  /** Skip the post-training int8 variant (`<name>-int8`, calibrated on train-split photos), which the pipeline otherwise embeds and trains with. */
+  fp32Only: z.boolean().default(false),
   calibrationPhotos: z.coerce.number().int().min(1).max(5000).default(300),
   calibrationSeed: z.coerce.number().int().default(1),
   int8Method: methodSchema.optional(),
@@ -40,7 +40,7 @@ await runCli(async () => {
     `model:build: ${manifest.name} (${manifest.id}) → ${config.MODELS_DIR}/${manifest.file}, ` +
       `${manifest.embedding.dim}-d, input ${height}×${width} ${resize}, ${seconds()} s`,
   );
-  if (!options.int8) return;
+  if (options.fp32Only) return;
   const settings = {
     activationType: options.int8Activations ?? defaultInt8Settings.activationType,
     method: options.int8Method ?? defaultInt8Settings.method,
@@ -59,5 +59,5 @@ await runCli(async () => {
     },
     settings,
   });
-  console.log(`model:build: ${int8.name} (${int8.id}) → ${config.MODELS_DIR}/${int8.file}, ${seconds()} s; serve it with MODEL_NAME=${int8.name}`);
+  console.log(`model:build: ${int8.name} (${int8.id}) → ${config.MODELS_DIR}/${int8.file}, ${seconds()} s; catalogs are embedded and heads trained on it (--fp32-only skips it)`);
 });

@@ -28,6 +28,12 @@ export type BatchRowFilter = {
 const QUERY_CHUNK = 32;
 
 /**
+ * Extra candidates an approximate (int8) scorer returns for exact rescoring: with them the
+ * exact top 10 was found for every one of 300 catalog queries (docs/decisions/0011).
+ */
+export const APPROXIMATE_MARGIN = 32;
+
+/**
  * Exact inner-product search over a row-major Float32 matrix. With L2-normalised
  * rows and queries the score is the cosine similarity.
  */
@@ -125,7 +131,9 @@ export class FlatIndex {
    * `search` on the onnxruntime scorer once `prepareAccelerated` finished (the
    * JavaScript kernel before). Same filters and tie order; candidates are re-ranked
    * and reported with the JavaScript kernel's scores, so results equal `search`'s
-   * except where two scores differ by float rounding alone.
+   * except where two scores differ by float rounding alone — and, on an int8 scorer,
+   * where a true top-k row fell outside its k + margin candidates (recall measured by
+   * `npm run bench -- --only served`).
    */
   async searchAsync(query: Float32Array, k: number, filter: RowFilter = {}): Promise<IndexHit[]> {
     const scorer = this.accelerator.current;
@@ -137,7 +145,9 @@ export class FlatIndex {
     const boost = checkBoost(filter.boost, this.count);
     const bias = boost ? Float32Array.from(boost) : new Float32Array(this.count);
     if (mask) for (let row = 0; row < bias.length; row++) if (mask[row] === 0) bias[row] = -Infinity;
-    const [top = []] = await scorer.topK(query, 1, k + exclude.length, bias);
+    // An int8 scorer's order is approximate: a wider list, rescored exactly below, holds the true top k.
+    const wanted = k + exclude.length + (scorer.approximate ? Math.max(k, APPROXIMATE_MARGIN) : 0);
+    const [top = []] = await scorer.topK(query, 1, wanted, bias);
     const rescored = top.map(({ row }) => {
       const score = this.score(query, row);
       return { row, score, ranked: boost ? Math.fround(score + boost[row]!) : score };

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { normalizeRowsInPlace } from "../matrix";
 import { createRng } from "../random";
 import { createRowMask, FlatIndex } from "./flat-index";
-import { OrtScoreMatrix, OrtScorer } from "./ort-scorer";
+import { OrtScoreMatrix, OrtScorer, quantizeRows } from "./ort-scorer";
 
 function randomIndex(count: number, dim: number, seed: number): FlatIndex {
   const rng = createRng(seed);
@@ -20,6 +20,42 @@ describe("OrtScorer", () => {
     expect(top!.map((h) => h.score)).toEqual([1, 1, expect.closeTo(0.6, 6)]);
     const [boosted] = await scorer.topK(Float32Array.of(1, 0), 1, 2, Float32Array.of(0, 0.5, 0, 0));
     expect(boosted!.map((h) => h.row)).toEqual([1, 0]);
+  });
+});
+
+describe("int8 OrtScorer", () => {
+  it("quantises each row on its own symmetric scale, laid out [dim, count]", () => {
+    // Row 0 (1, -0.5, 0.25): scale 1/127; row 1 (0, 0.02, -0.01): scale 0.02/127, full resolution too.
+    const { rowsT, scales } = quantizeRows(Float32Array.of(1, -0.5, 0.25, 0, 0.02, -0.01), 3);
+    expect(Array.from(scales)).toEqual([Math.fround(1 / 127), Math.fround(0.02 / 127)]);
+    // Laid out dimension by dimension: (row 0, row 1) of d0, d1, d2; −63.5 rounds to −63 (Math.round).
+    expect(Array.from(rowsT)).toEqual([127, 0, -63, 127, 32, -63]);
+    expect(Array.from(quantizeRows(new Float32Array(3), 3).rowsT)).toEqual([0, 0, 0]); // a zero row stays zero
+  });
+
+  it("ranks like fp32 up to quantisation error, honours the bias, and FlatIndex rescores its wider list exactly", async () => {
+    const index = randomIndex(4000, 64, 9);
+    const scorer = await OrtScorer.create(index.vectors, index.dim, { threads: 1, precision: "int8" });
+    expect(scorer.approximate).toBe(true);
+    const query = index.vector(17);
+    const bias = new Float32Array(index.count);
+    bias[3] = -Infinity;
+    const [top] = await scorer.topK(query, 1, 50, bias);
+    await scorer.release();
+    const exact = index.scoreAll(query);
+    for (const { row, score } of top!) expect(Math.abs(score - exact[row]!)).toBeLessThan(0.02);
+    expect(top![0]!.row).toBe(17);
+    expect(top!.some((h) => h.row === 3)).toBe(false);
+
+    // Through FlatIndex: the exact top 10 (same order, exact scores) for every query tried.
+    await index.prepareAccelerated({ threads: 1, precision: "int8" });
+    expect(index.accelerated).toBe(true);
+    for (const row of [0, 5, 99, 1234, 3999]) {
+      const q = index.vector(row);
+      const got = await index.searchAsync(q, 10);
+      expect(got).toEqual(index.search(q, 10));
+    }
+    index.releaseAccelerated(0);
   });
 });
 

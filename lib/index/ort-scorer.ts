@@ -7,7 +7,15 @@ import type { ScoredRow } from "./topk";
 export type OrtScorerOptions = {
   /** Intra-op threads; 0 = one per core. */
   threads?: number;
+  /**
+   * `int8`: the rows held as int8 (one symmetric scale per row) and each query quantised
+   * on the fly, a quarter of the memory a scan reads; the scores it ranks by are then
+   * approximate, so its callers rescore a wider candidate list exactly (FlatIndex.searchAsync).
+   */
+  precision?: ScorerPrecision;
 };
+
+export type ScorerPrecision = "fp32" | "int8";
 
 /** An onnxruntime session over a fixed matrix of `count` rows × `dim`, released by its owner. */
 abstract class RowsSession {
@@ -33,19 +41,29 @@ abstract class RowsSession {
  */
 export class OrtScorer extends RowsSession {
 
+  /** Whether the scores it ranks by are approximate (int8), so its top-k must be rescored. */
+  get approximate(): boolean {
+    return this.precision === "int8";
+  }
+
+  private constructor(session: ort.InferenceSession, count: number, dim: number, readonly precision: ScorerPrecision) {
+    super(session, count, dim);
+  }
+
   /** Builds the scoring graph over `vectors` (count × dim) and opens its session. */
   static async create(vectors: Float32Array, dim: number, options: OrtScorerOptions = {}): Promise<OrtScorer> {
-    const { graph, count } = rowsGraph(vectors, dim);
+    const precision = options.precision ?? "fp32";
+    const { graph, count } = precision === "int8" ? int8RowsGraph(vectors, dim) : rowsGraph(vectors, dim);
     graph.addInput("bias", ["batch", count]);
     graph.addInput("k", [1], "int64");
-    const scores = graph.addNode("Gemm", ["queries", "rows"], { transB: 1 });
+    const scores = precision === "int8" ? int8Scores(graph) : graph.addNode("Gemm", ["queries", "rows"], { transB: 1 });
     const biased = graph.addNode("Add", [scores, "bias"]);
     // ONNX TopK (largest, sorted) puts the lower index first among equal values: the same ties as selectTopK.
     graph.addNode("TopK", [biased, "k"], { axis: -1, largest: 1, sorted: 1 }, ["values", "indices"]);
     graph.addOutput("values", ["batch", "k"]);
     graph.addOutput("indices", ["batch", "k"], "int64");
-    const session = await openSession(graph.encode("flat_scorer", "Exact inner-product top-k"), options);
-    return new OrtScorer(session, count, dim);
+    const session = await openSession(graph.encode("flat_scorer", precision === "int8" ? "int8 inner-product top-k" : "Exact inner-product top-k"), options);
+    return new OrtScorer(session, count, dim, precision);
   }
 
   /**
@@ -109,6 +127,43 @@ function rowsGraph(vectors: Float32Array, dim: number): { graph: OnnxGraphBuilde
   graph.addInput("queries", ["batch", dim]);
   graph.addFloatInitializer("rows", [count, dim], vectors);
   return { graph, count };
+}
+
+/**
+ * The rows as int8 for MatMulInteger, laid out [dim, count], each row with its own symmetric
+ * scale (max |value| / 127, so a row keeps its full resolution however small its entries).
+ */
+export function quantizeRows(vectors: Float32Array, dim: number): { rowsT: Int8Array; scales: Float32Array } {
+  const count = vectors.length / dim;
+  const rowsT = new Int8Array(dim * count);
+  const scales = new Float32Array(count);
+  for (let r = 0; r < count; r++) {
+    let max = 0;
+    for (let d = 0; d < dim; d++) max = Math.max(max, Math.abs(vectors[r * dim + d]!));
+    const scale = max > 0 ? max / 127 : 1;
+    scales[r] = scale;
+    for (let d = 0; d < dim; d++) rowsT[d * count + r] = Math.round(vectors[r * dim + d]! / scale);
+  }
+  return { rowsT, scales };
+}
+
+function int8RowsGraph(vectors: Float32Array, dim: number): { graph: OnnxGraphBuilder; count: number } {
+  const count = vectors.length / dim;
+  if (!Number.isInteger(count) || count < 1) throw new AppError("internal", `Cannot score ${vectors.length} floats as rows of ${dim}`);
+  const { rowsT, scales } = quantizeRows(vectors, dim);
+  const graph = new OnnxGraphBuilder();
+  graph.addInput("queries", ["batch", dim]);
+  graph.addInt8Initializer("rows_int8", [dim, count], rowsT);
+  graph.addFloatInitializer("row_scales", [count], scales);
+  return { graph, count };
+}
+
+/** uint8 query (DynamicQuantizeLinear: per query batch, asymmetric) × int8 rows → float scores [batch, count]. */
+function int8Scores(graph: OnnxGraphBuilder): string {
+  graph.addNode("DynamicQuantizeLinear", ["queries"], {}, ["queries_u8", "queries_scale", "queries_zp"]);
+  const products = graph.addNode("MatMulInteger", ["queries_u8", "rows_int8", "queries_zp"]);
+  const real = graph.addNode("Mul", [graph.addNode("Cast", [products], { to: 1 /* FLOAT */ }), "queries_scale"]);
+  return graph.addNode("Mul", [real, "row_scales"]);
 }
 
 function openSession(model: Uint8Array, options: OrtScorerOptions): Promise<ort.InferenceSession> {

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../fs/atomic";
 import type { HeadWeights } from "../train/types";
@@ -7,6 +8,8 @@ import { appendHead } from "./head-graph";
 import { readKerasModel, resolveResnetImagenetJson } from "./keras-model";
 import { TRAINED_NAME, type ModelManifest } from "./manifest";
 import { OnnxGraphBuilder } from "../onnx/onnx-graph";
+import { decodeModel } from "../onnx/model-proto";
+import { quantizeLike } from "../onnx/quantize-model";
 
 export type TrainedModelOptions = {
   modelsDir: string;
@@ -20,7 +23,9 @@ export type TrainedModelOptions = {
 /**
  * Merges the trained head into the served graph: `<modelsDir>/product-embedder-<id>.onnx`
  * maps an image to `descriptor`, `embedding` and `probabilities` in one run; the head
- * alone is also written (`-<id>.head.onnx`) to embed cached backbone features. File
+ * alone is also written (`-<id>.head.onnx`) to embed cached backbone features. On an
+ * int8 backbone the merged graph's convolutions are quantised with that backbone's own
+ * parameters (quantizeLike), so it computes the very features the head was trained on. File
  * names carry the content id and the manifest is NOT written: the served model only
  * changes when `publishTrainedModel` writes it, after its index exists.
  */
@@ -32,7 +37,10 @@ export async function buildTrainedModel(options: TrainedModelOptions): Promise<M
   const descriptor = addDescriptor(converted, "descriptor");
   builder.addOutput(descriptor.tensor, ["batch", descriptor.dim]);
   appendHead(builder, descriptor.tensor, head);
-  const merged = builder.encode("product_embedder", "ResNet50 ImageNet backbone + metric-learned head");
+  const fp32 = builder.encode("product_embedder", "ResNet50 ImageNet backbone + metric-learned head");
+  const merged = backbone.quantization
+    ? quantizeLike(decodeModel(fp32), decodeModel(await readFile(path.join(modelsDir, backbone.file))))
+    : fp32;
 
   const headOnly = new OnnxGraphBuilder();
   headOnly.addInput("features", ["batch", head.config.inputDim]);
@@ -57,6 +65,7 @@ export async function buildTrainedModel(options: TrainedModelOptions): Promise<M
     embedding: { output: "embedding", dim: head.config.embedDim },
     features: { output: "descriptor", dim: descriptor.dim },
     backbone: { id: backbone.id, name: backbone.name },
+    ...(backbone.quantization ? { quantization: backbone.quantization } : {}),
     head: { file: headFile, input: "features" },
     classifier: { output: "probabilities", labelColumn: options.labelColumn, labels: options.labels },
   };

@@ -99,7 +99,10 @@ export const servedGeometry: Pick<PreprocessConfig, "height" | "width" | "resize
   resize: "letterbox",
 };
 
+/** The fp32 conversion of the Keras weights. */
 export const BACKBONE_NAME = "resnet50-imagenet";
+/** Its post-training int8 variant (docs/decisions/0011-int8-backbone.md), which `model:build` also writes by default. */
+export const INT8_BACKBONE_NAME = `${BACKBONE_NAME}-int8`;
 export const TRAINED_NAME = "product-embedder";
 
 /** Path of a model's manifest (`<modelsDir>/<name>.json`). */
@@ -115,14 +118,26 @@ export async function writeModelManifest(modelsDir: string, manifest: ModelManif
   await writeJsonAtomic(manifestPath(modelsDir, manifest.name), manifest);
 }
 
+/** Backbones in the order the pipeline prefers them: int8 when built (twice the photos per core), else fp32. */
+const backboneNames = [INT8_BACKBONE_NAME, BACKBONE_NAME];
+
 /**
- * The model the app and scripts serve: MODEL_NAME when set, else the trained
- * embedder when one was built, else the ImageNet backbone.
+ * The backbone catalogs are embedded with and heads are trained on: the int8 one when
+ * `model:build` wrote it (its default), else the fp32 conversion.
  */
-export async function resolveServedModel(modelsDir: string, name?: string): Promise<ModelManifest> {
-  if (name) return readModelManifest(modelsDir, name);
-  for (const candidate of [TRAINED_NAME, BACKBONE_NAME]) {
+export async function resolvePipelineBackbone(modelsDir: string): Promise<ModelManifest> {
+  for (const candidate of backboneNames) {
     if (await pathExists(manifestPath(modelsDir, candidate))) return readModelManifest(modelsDir, candidate);
   }
   throw new AppError("not_ready", `No model in ${modelsDir}: run \`npm run model:build\` first`);
+}
+
+/**
+ * The model the app and scripts serve: MODEL_NAME when set, else the trained
+ * embedder when one was built, else the pipeline's backbone (resolvePipelineBackbone).
+ */
+export async function resolveServedModel(modelsDir: string, name?: string): Promise<ModelManifest> {
+  if (name) return readModelManifest(modelsDir, name);
+  if (await pathExists(manifestPath(modelsDir, TRAINED_NAME))) return readModelManifest(modelsDir, TRAINED_NAME);
+  return resolvePipelineBackbone(modelsDir);
 }

@@ -8,7 +8,10 @@ import { Embedder } from "../embed/embedder";
 import { cosine } from "../matrix";
 import { decodeModel } from "../onnx/model-proto";
 import { buildQuantizedModel } from "../onnx/quantize-model";
+import { createRng } from "../random";
+import type { HeadWeights } from "../train/types";
 import { buildBackboneModel } from "./build-backbone";
+import { buildTrainedModel } from "./build-trained";
 import { readCalibrationPhotos, type CalibrationPhoto } from "./calibration-photos";
 import { readModelManifest, type ModelManifest } from "./manifest";
 import { calibrateBackbone, defaultInt8Settings, writeInt8Backbone } from "./quantize-backbone";
@@ -91,5 +94,42 @@ describe.skipIf(!hasDataset())("int8 backbone", () => {
       expect(cosines.reduce((s, c) => s + c, 0) / cosines.length).toBeGreaterThanOrEqual(0.99);
       expect(Math.min(...cosines)).toBeGreaterThanOrEqual(0.97);
     }
+  }, 300_000);
+
+  it("a head trained on it merges into one int8 graph that computes the backbone's very features", async () => {
+    // A small random head (linear, 8-d) over the 5120-d descriptor: the merge, not the head, is under test.
+    const rng = createRng(11);
+    const rand = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rng() * 2 - 1) * scale);
+    const inputDim = 5120, embedDim = 8, numClasses = 3;
+    const head: HeadWeights = {
+      config: { inputDim, hiddenDim: 0, embedDim, numClasses, scale: 16 },
+      mean: new Float32Array(inputDim),
+      std: new Float32Array(inputDim).fill(1),
+      w2: rand(inputDim * embedDim, 0.05),
+      b2: rand(embedDim, 0.1),
+      classWeights: rand(numClasses * embedDim, 1),
+    };
+    const trained = await buildTrainedModel({ modelsDir, backbone: int8, head, labelColumn: "articleType", labels: ["a", "b", "c"] });
+    expect(trained.backbone).toEqual({ id: int8.id, name: int8.name });
+    expect(trained.quantization).toEqual(int8.quantization);
+    const run = async (manifest: ModelManifest) => {
+      const embedder = await Embedder.create(modelsDir, manifest, { threads: 2 });
+      try {
+        const pixels = await Promise.all(checkPhotos.slice(0, 4).map((p) => embedder.preprocess(p.bytes, { maxPixels: 1e7 })));
+        return await embedder.runBatch(pixels, true);
+      } finally {
+        await embedder.dispose();
+      }
+    };
+    const [backboneOut, mergedOut] = [await run(int8), await run(trained)];
+    // Same quantised convolutions, same parameters: the descriptor is the backbone's, value for value.
+    expect(Array.from(mergedOut.features!)).toEqual(Array.from(backboneOut.features!));
+    expect(mergedOut.embedding).toHaveLength(4 * embedDim);
+    // And onnxruntime runs the merged graph's backbone in int8 too.
+    const optimised = path.join(modelsDir, "merged-optimised.onnx");
+    const session = await ort.InferenceSession.create(path.join(modelsDir, trained.file), { graphOptimizationLevel: "extended", optimizedModelFilePath: optimised });
+    await session.release();
+    const ops = decodeModel(await readFile(optimised)).graph!.node!.map((n) => n.opType);
+    expect(ops.filter((o) => o === "QLinearConv")).toHaveLength(52);
   }, 300_000);
 });

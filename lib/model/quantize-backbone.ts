@@ -10,7 +10,7 @@ import { contentId } from "./build-backbone";
 import { readCalibrationPhotos, type CalibrationPhotoOptions } from "./calibration-photos";
 import { writeModelManifest, type ModelManifest } from "./manifest";
 
-/** The int8 variant's settings: what the manifest records and what `model:build --int8` takes. */
+/** The int8 variant's settings: what the manifest records and what `model:build` takes. */
 export type Int8Settings = {
   activationType: ActivationType;
   method: RangeMethod;
@@ -109,7 +109,7 @@ export async function buildInt8Backbone(options: {
 }
 
 /**
- * `model:build --int8`: draws the calibration photos from the data set's train split
+ * `model:build` (unless `--fp32-only`): draws the calibration photos from the data set's train split
  * (see readCalibrationPhotos) and builds the int8 backbone from the fp32 one.
  */
 export async function buildInt8BackboneFromDataset(options: {

@@ -44,6 +44,18 @@ export class OnnxGraphBuilder {
     return name;
   }
 
+  addInt8Initializer(name: string, dims: number[], data: Int8Array): string {
+    const count = dims.reduce((a, b) => a * b, 1);
+    if (count !== data.length) throw new Error(`Initializer ${name}: ${dims} != ${data.length}`);
+    this.initializers.push({
+      name,
+      dims,
+      dataType: onnx.TensorProto.DataType.INT8,
+      rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    });
+    return name;
+  }
+
   addInt64Initializer(name: string, values: number[]): string {
     const data = new BigInt64Array(values.map((v) => BigInt(v)));
     this.initializers.push({

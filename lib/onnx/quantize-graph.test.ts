@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "../random";
 import { decodeModel, DataType } from "./model-proto";
 import { OnnxGraphBuilder } from "./onnx-graph";
-import { buildQuantizedModel, calibrateModel, replanCalibration, type Calibration } from "./quantize-model";
+import { buildQuantizedModel, calibrateModel, chooseActivationParams, quantizeLike, readActivationParams, replanCalibration, type Calibration } from "./quantize-model";
 
 const shape = [1, 2, 6, 6];
 
-/** x → Conv 3×3 → Relu → Conv 1×1 → Add (residual) → Relu → GlobalAveragePool → y. */
-function tinyModel(): Uint8Array {
+/** x → Conv 3×3 → Relu → Conv 1×1 → Add (residual) → Relu → GlobalAveragePool → y (→ MatMul → z with `head`). */
+function tinyModel(options: { head?: boolean } = {}): Uint8Array {
   const rng = createRng(5);
   const rand = (n: number) => Float32Array.from({ length: n }, () => rng() * 2 - 1);
   const g = new OnnxGraphBuilder();
@@ -25,6 +25,10 @@ function tinyModel(): Uint8Array {
   const r2 = g.addNode("Relu", [g.addNode("Add", [c2, r1], {}, ["sum"])], {}, ["r2"]);
   g.addNode("Flatten", [g.addNode("GlobalAveragePool", [r2])], { axis: 1 }, ["y"]);
   g.addOutput("y", [1, 3]);
+  if (options.head) {
+    g.addNode("MatMul", ["y", g.addFloatInitializer("head_w", [3, 2], Float32Array.of(1, -1, 0.5, 2, -0.25, 1))], {}, ["z"]);
+    g.addOutput("z", [1, 2]);
+  }
   return g.encode("tiny", "quantisation test graph");
 }
 
@@ -35,10 +39,10 @@ function inputs(count: number, seed: number): Record<string, ort.Tensor>[] {
   }));
 }
 
-async function runY(bytes: Uint8Array, feed: Record<string, ort.Tensor>): Promise<Float32Array> {
+async function runY(bytes: Uint8Array, feed: Record<string, ort.Tensor>, output = "y"): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(bytes);
   try {
-    return (await session.run(feed)).y!.data as Float32Array;
+    return (await session.run(feed))[output]!.data as Float32Array;
   } finally {
     await session.release();
   }
@@ -120,5 +124,43 @@ describe("QDQ quantisation of a small graph", () => {
     const again = await calibrateModel(fp32, inputs(8, 1), { keepFirstConv: false });
     const options = { activationType: "uint8", method: { kind: "percentile", percentile: 99.9 } } as const;
     expect(Buffer.from(buildQuantizedModel(again, options)).equals(Buffer.from(buildQuantizedModel(calibration, options)))).toBe(true);
+  });
+
+  it("reads a QDQ model's activation parameters back exactly as they were chosen", () => {
+    for (const activationType of ["uint8", "int8"] as const) {
+      const options = { activationType, method: { kind: "percentile", percentile: 99.9 } } as const;
+      const read = readActivationParams(decodeModel(buildQuantizedModel(calibration, options)));
+      const chosen = chooseActivationParams(calibration, options);
+      expect([...read.keys()].sort()).toEqual([...chosen.keys()].sort());
+      for (const [t, p] of chosen) expect(read.get(t)).toEqual(p);
+    }
+  });
+
+  it("quantises a graph with a head appended exactly like the reference: the shared part gives identical outputs", async () => {
+    const options = { activationType: "uint8", method: { kind: "minmax" } } as const;
+    for (const keepFirstConv of [false, true]) {
+      const reference = buildQuantizedModel(replanCalibration(calibration, { keepFirstConv }), options);
+      // The same graph quantised like itself is the same model, byte for byte.
+      expect(Buffer.from(quantizeLike(decodeModel(fp32), decodeModel(reference))).equals(Buffer.from(reference))).toBe(true);
+      const merged = quantizeLike(decodeModel(tinyModel({ head: true })), decodeModel(reference));
+      const mergedOps = decodeModel(merged).graph!.node!.map((n) => n.opType);
+      expect(mergedOps.filter((o) => o === "QuantizeLinear")).toHaveLength(keepFirstConv ? 2 : 3);
+      expect(mergedOps).toContain("MatMul");
+      for (const feed of inputs(3, 4)) {
+        const [want, got] = [await runY(reference, feed), await runY(merged, feed)];
+        expect([...got]).toEqual([...want]);
+        const z = await runY(merged, feed, "z");
+        expect(z[0]).toBeCloseTo(got[0]! * 1 + got[1]! * 0.5 - got[2]! * 0.25, 5);
+      }
+    }
+  });
+
+  it("quantizeLike refuses a reference that is not QDQ, or that did not quantise what the graph needs", () => {
+    expect(() => quantizeLike(decodeModel(fp32), decodeModel(fp32))).toThrow(/not a QDQ model/);
+    // A reference whose only quantised tensor is the input: the plan also needs r1 and c2.
+    const partial = decodeModel(buildQuantizedModel(calibration, { activationType: "uint8", method: { kind: "minmax" } }));
+    const graph = partial.graph!;
+    const keep = graph.node!.filter((n) => n.opType !== "QuantizeLinear" || n.input![0] === "x");
+    expect(() => quantizeLike(decodeModel(fp32), { ...partial, graph: { ...graph, node: keep } })).toThrow(/did not quantise r1, c2/);
   });
 });

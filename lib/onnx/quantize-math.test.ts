@@ -13,9 +13,9 @@ describe("quantisation arithmetic", () => {
     expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, -2.6].map(roundHalfEven)).toEqual([0, 2, 2, -0, -2, -2, 2, -3]);
   });
 
-  it("uint8 over [−1, 3]: scale 4/255, zero exactly representable, round trip within half a step", () => {
+  it("uint8 over [−1, 3]: scale 4/255 (in float32, as stored), zero exactly representable, round trip within half a step", () => {
     const p = computeActivationParams(-1, 3, "uint8");
-    expect(p.scale).toBeCloseTo(4 / 255, 12);
+    expect(p.scale).toBe(Math.fround(4 / 255));
     expect(p.zeroPoint).toBe(64); // round(255 / 4) = round(63.75)
     expect(dequantizeValue(quantizeValue(0, p), p)).toBe(0);
     const xs = [-1, -0.5, 0, 0.01, 1, 2.99, 3];
@@ -26,8 +26,8 @@ describe("quantisation arithmetic", () => {
   });
 
   it("a non-negative range (a ReLU output) puts zero at 0 (uint8) or −128 (int8)", () => {
-    expect(computeActivationParams(0, 2.55, "uint8")).toMatchObject({ zeroPoint: 0, scale: expect.closeTo(0.01, 12) });
-    expect(computeActivationParams(0.5, 2.55, "int8")).toMatchObject({ zeroPoint: -128, scale: expect.closeTo(0.01, 12) });
+    expect(computeActivationParams(0, 2.55, "uint8")).toMatchObject({ zeroPoint: 0, scale: Math.fround(0.01) });
+    expect(computeActivationParams(0.5, 2.55, "int8")).toMatchObject({ zeroPoint: -128, scale: Math.fround(0.01) });
     // Negative inputs clamp to 0 through Q → DQ: what lets the Relu be folded.
     const p = computeActivationParams(0, 2.55, "uint8");
     expect(dequantizeValue(quantizeValue(-0.7, p), p)).toBe(0);

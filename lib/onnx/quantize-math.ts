@@ -17,7 +17,8 @@ export function computeActivationParams(lo: number, hi: number, type: Activation
   const { min, max } = limits[type];
   const low = Math.min(lo, 0);
   const high = Math.max(hi, 0);
-  const scale = high > low ? (high - low) / (max - min) : 1;
+  // float32, as the model file stores it: biases and the zero point derive from the stored value.
+  const scale = Math.fround(high > low ? (high - low) / (max - min) : 1);
   const zeroPoint = clamp(roundHalfEven(min - low / scale), min, max);
   return { type, scale, zeroPoint };
 }

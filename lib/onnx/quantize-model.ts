@@ -1,6 +1,6 @@
 import * as ort from "onnxruntime-node";
 import { ActivationHistogram, type RangeMethod } from "./calibration-histogram";
-import { decodeModel, encodeModel, withExtraOutputs, type ModelProto } from "./model-proto";
+import { DataType, decodeModel, encodeModel, requireGraph, withExtraOutputs, type ModelProto } from "./model-proto";
 import { applyQuantization, calibratedTensors, planQuantization, type QuantPlan, type QuantPlanOptions } from "./quantize-graph";
 import { computeActivationParams, type ActivationType, type QuantParams } from "./quantize-math";
 
@@ -78,4 +78,45 @@ export function chooseActivationParams(calibration: Calibration, options: Activa
 export function buildQuantizedModel(calibration: Calibration, options: ActivationOptions): Uint8Array {
   const params = chooseActivationParams(calibration, options);
   return encodeModel(applyQuantization(calibration.model, calibration.plan, params));
+}
+
+/**
+ * The per-tensor activation parameters a QDQ model was built with, read back from its
+ * QuantizeLinear nodes (activation tensor → parameters).
+ */
+export function readActivationParams(model: ModelProto): Map<string, QuantParams> {
+  const graph = requireGraph(model);
+  const inits = new Map((graph.initializer ?? []).map((t) => [t.name ?? "", t]));
+  const params = new Map<string, QuantParams>();
+  for (const node of graph.node ?? []) {
+    if (node.opType !== "QuantizeLinear") continue;
+    const [tensor, scaleName, zpName] = node.input ?? [];
+    const scale = inits.get(scaleName ?? "");
+    const zp = inits.get(zpName ?? "");
+    if (!tensor || !scale || !zp) throw new Error(`QuantizeLinear ${node.name}: scale and zero point must be initializers`);
+    const type = zp.dataType === DataType.uint8 ? "uint8" : zp.dataType === DataType.int8 ? "int8" : undefined;
+    if (!type) throw new Error(`QuantizeLinear ${node.name}: zero point is neither uint8 nor int8`);
+    const zpBytes = zp.rawData ?? new Uint8Array(zp.int32Data ?? []);
+    const zeroPoint = type === "uint8" ? zpBytes[0]! : new Int8Array(zpBytes.buffer, zpBytes.byteOffset, 1)[0]!;
+    const scaleBytes = new Uint8Array(scale.rawData ?? new Uint8Array(Float32Array.from(scale.floatData ?? []).buffer));
+    params.set(tensor, { type, scale: new Float32Array(scaleBytes.slice(0, 4).buffer)[0]!, zeroPoint });
+  }
+  return params;
+}
+
+/**
+ * Quantises `fp32`, a graph that contains what `reference` quantised (e.g. the backbone
+ * with a trained head appended), with the reference's own activation parameters, so the
+ * shared part computes exactly what the reference computes: a head trained on the int8
+ * backbone's features reads the same features when merged into one graph. Fails when the
+ * plan needs a tensor the reference did not quantise.
+ */
+export function quantizeLike(fp32: ModelProto, reference: ModelProto): Uint8Array {
+  const params = readActivationParams(reference);
+  if (params.size === 0) throw new Error("The reference model has no QuantizeLinear nodes: it is not a QDQ model");
+  const firstConv = (requireGraph(fp32).node ?? []).find((n) => n.opType === "Conv");
+  const plan = planQuantization(fp32, { keepFirstConv: !params.has(firstConv?.input?.[0] ?? "") });
+  const missing = calibratedTensors(plan).filter((t) => !params.has(t));
+  if (missing.length > 0) throw new Error(`The reference did not quantise ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""}`);
+  return encodeModel(applyQuantization(fp32, plan, params));
 }

@@ -6,7 +6,7 @@ import { writeFileAtomic, writeJsonAtomic } from "../fs/atomic";
 import { createAttributeRelevances } from "../metrics/attribute-relevance";
 import { createSameLabelRelevance } from "../metrics/relevance";
 import { renderEvalMarkdown, renderEvalSvg, type EvalResult, type EvalVariant } from "../metrics/report";
-import { BACKBONE_NAME, readModelManifest, resolveServedModel, type ModelManifest } from "../model/manifest";
+import { resolveServedModel, type ModelManifest } from "../model/manifest";
 import type { RankingConfig } from "../search/category-ranker";
 import { cosineRanking, evaluateHnsw, runProtocols, type ProtocolInput } from "./evaluate";
 import { evaluateFeedback, type FeedbackEvaluation } from "./evaluate-feedback";
@@ -22,11 +22,11 @@ export type EvaluateCatalogOptions = ItemFeatureOptions & {
   hnsw: boolean;
 };
 
-/** The models compared: the frozen backbone, then the served model when it is a trained one. */
+/** The models compared: the frozen backbone the served model runs on, then the served model when it is a trained one. */
 export async function resolveEvaluatedModels(modelsDir: string): Promise<ModelManifest[]> {
   const served = await resolveServedModel(modelsDir);
-  if (served.name === BACKBONE_NAME) return [await resolveBackbone(modelsDir, served)];
-  return [await readModelManifest(modelsDir, BACKBONE_NAME), served];
+  const backbone = await resolveBackbone(modelsDir, served);
+  return backbone === served ? [served] : [backbone, served];
 }
 
 /** The rankings evaluated for one model: cosine, and a trained model's served category-aware ranking. */

@@ -7,7 +7,7 @@ import { gatherRows } from "../matrix";
 import type { EvalVariant } from "../metrics/report";
 import { buildTrainedModel } from "../model/build-trained";
 import type { ProgressSink } from "../progress";
-import { BACKBONE_NAME, manifestPath, readModelManifest, writeModelManifest, type ModelManifest } from "../model/manifest";
+import { manifestPath, readModelManifest, resolvePipelineBackbone, writeModelManifest, type ModelManifest } from "../model/manifest";
 import { classifyFeatures, fitLinearClassifier, type LinearClassifierFit, type LinearClassifierOptions } from "../train/linear-classifier";
 import { trainHead, type EpochLog, type TrainOptions } from "../train/train-head";
 import type { RankingConfig } from "../search/category-ranker";
@@ -94,7 +94,7 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
   const labels = [...new Set(filtered.map((item) => item.label))].sort();
   if (labels.length < 2) throw new AppError("bad_request", "Training needs at least two labels with a split");
   const classOf = new Map(labels.map((label, i) => [label, i]));
-  const backbone = await readModelManifest(options.modelsDir, BACKBONE_NAME);
+  const backbone = await resolvePipelineBackbone(options.modelsDir);
   const { features } = await loadItemFeatures(options, backbone, filtered);
   const dim = backbone.features?.dim ?? backbone.embedding.dim;
   const trainRows = rowsOf(filtered, "train");

@@ -6,12 +6,14 @@ import { AppError } from "../errors";
 import { DEFAULT_SEARCH_MODE } from "../colour/colour-fusion";
 import { indexDimOf, resolveServedModel, type ModelManifest } from "../model/manifest";
 import { createVectorStore } from "../vector-store/create-store";
-import type {
-  CompactResult, StoreChange, StoredEntry, StoreHit, StoreQuery, StoreSnapshot, UpsertOptions, UpsertStatus, VectorStore,
+import {
+  hasFilters,
+  type CompactResult, type StoreChange, type StoredEntry, type StoreHit, type StoreQuery, type StoreSnapshot, type UpsertOptions, type UpsertStatus, type VectorStore,
 } from "../vector-store/types";
 import { CategoryRanker } from "./category-ranker";
 import { searchCollapsed } from "./collapse";
 import { keepConsistentPredictions, keepPlainMatches } from "./honest-prior";
+import { boostedFromPlain, PLAIN_CANDIDATES } from "./plain-candidates";
 import { embedCatalogPhoto, embedImageQuery } from "./image-query";
 import { checkPage, countFacets, countNeeded, EXPLORE_MAX, selectPage } from "./explore";
 import { hasFeedback, loadFeedbackVectors, refineQueryVector, type Feedback } from "./feedback";
@@ -137,17 +139,26 @@ class EngineSearchService implements SearchService {
     const mode = options.mode ?? DEFAULT_SEARCH_MODE;
     const query = await embedImageQuery(this.embedder, this.model, bytes, { maxPixels: this.config.MAX_IMAGE_PIXELS }, options.region ?? { source: "auto" }, mode);
     const t1 = performance.now();
-    // The query's category is estimated over the whole catalog, whatever the filters.
-    const neighbours = this.ranker.needsNeighbours ? await this.store.search(query.vector, { k: this.ranker.config.neighbours }) : [];
-    const distribution = this.ranker.estimate(query.probabilities, neighbours);
-    const labelBoost = this.ranker.boostFor(distribution);
     const { offset = 0, sort = "match" } = options;
+    const needed = countNeeded(options.k, offset, sort);
     const text = options.text === undefined ? undefined : checkTextQuery(options.text);
+    // Unrestricted (no filter, words, feedback, collapsing or blank rows to leave out): one plain scan
+    // of the whole catalog serves the category vote, the kept plain matches and, when it can prove
+    // them (boostedFromPlain), the category-aware results too.
+    const unrestricted = !hasFilters(options.filters) && text === undefined && !hasFeedback(options.feedback) && options.collapse === undefined && this.blankIds.length === 0;
+    const voters = this.ranker.needsNeighbours ? this.ranker.config.neighbours : 0;
+    const plainK = unrestricted ? Math.max(voters, needed, PLAIN_CANDIDATES) : voters;
+    // The query's category is estimated over the whole catalog, whatever the filters.
+    const plainAll = plainK > 0 ? await this.store.search(query.vector, { k: plainK }) : [];
+    const distribution = this.ranker.estimate(query.probabilities, plainAll.slice(0, voters));
+    const labelBoost = this.ranker.boostFor(distribution);
     const { vector, excludeIds } = await this.refineWithFeedback(query.vector, options.feedback);
-    let hits = await this.searchStore(vector, { k: countNeeded(options.k, offset, sort), filters: options.filters, labelBoost, excludeIds, text }, options.collapse);
+    const complete = plainAll.length < plainK;
+    const fromPlain = unrestricted ? (labelBoost ? boostedFromPlain(plainAll, needed, labelBoost, complete) : plainAll.slice(0, needed)) : undefined;
+    let hits = fromPlain ?? (await this.searchStore(vector, { k: needed, filters: options.filters, labelBoost, excludeIds, text }, options.collapse));
     const keep = Math.min(this.ranker.config.keepPlain ?? 0, options.k);
     if (labelBoost && keep > 0) {
-      const plain = await this.searchStore(vector, { k: keep, filters: options.filters, excludeIds, text }, options.collapse);
+      const plain = unrestricted ? plainAll.slice(0, keep) : await this.searchStore(vector, { k: keep, filters: options.filters, excludeIds, text }, options.collapse);
       // The guarantee is for the first page; later pages continue the boosted order without those.
       const first = keepPlainMatches(hits, plain, options.k, keep);
       const shown = new Set(first.map((hit) => hit.item.id));

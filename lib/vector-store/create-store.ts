@@ -9,11 +9,11 @@ export type StoreModel = { id: string; dim: number };
 
 /**
  * The one seam where the backend is chosen: `embedded` (default; the catalog files of
- * CATALOG_DIR, searched with ORT_THREADS) or `pgvector` (DATABASE_URL). Either way the
+ * CATALOG_DIR, searched with ORT_THREADS at SEARCH_PRECISION) or `pgvector` (DATABASE_URL). Either way the
  * store holds the served model's vectors, or this throws `not_ready`.
  */
 export async function createVectorStore(
-  config: Pick<Config, "VECTOR_BACKEND" | "DATABASE_URL" | "DATABASE_POOL_MAX" | "CATALOG_DIR" | "ORT_THREADS">,
+  config: Pick<Config, "VECTOR_BACKEND" | "DATABASE_URL" | "DATABASE_POOL_MAX" | "CATALOG_DIR" | "ORT_THREADS" | "SEARCH_PRECISION">,
   model: StoreModel,
 ): Promise<VectorStore> {
   if (config.VECTOR_BACKEND === "pgvector") {
@@ -28,5 +28,5 @@ export async function createVectorStore(
     });
   }
   // EmbeddedStore.open already refuses an index built for another model or dimension.
-  return EmbeddedStore.open(config.CATALOG_DIR, model, { accelerate: { threads: config.ORT_THREADS } });
+  return EmbeddedStore.open(config.CATALOG_DIR, model, { accelerate: { threads: config.ORT_THREADS, precision: config.SEARCH_PRECISION } });
 }

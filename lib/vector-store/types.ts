@@ -7,6 +7,11 @@ export type FilterKey = (typeof filterKeys)[number];
 /** Metadata filters applied inside the search (not after it), so k filtered hits come back when they exist. */
 export type SearchFilters = Partial<Pick<CatalogItem, FilterKey>>;
 
+/** Whether any filter restricts the search (an empty value restricts nothing). */
+export function hasFilters(filters: SearchFilters | undefined): boolean {
+  return filters !== undefined && Object.values(filters).some((value) => value);
+}
+
 /** One stored product: its catalog record and its embedding under the served model (L2-normalised). */
 export type StoredEntry = { item: CatalogItem; vector: Float32Array };
 

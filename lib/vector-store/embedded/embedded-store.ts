@@ -10,6 +10,7 @@ import { foldGeneration } from "./compact";
 import { applyRecord, catchUp, exclusive, isSameLog, loadGeneration, problemsOf, readOnlyError, type Loaded } from "./loaded-generation";
 import type { LogFileSystem } from "./log-file";
 import { withFileLock } from "./log-lock";
+import type { OrtScorerOptions } from "../../index/ort-scorer";
 
 /** How long a process keeps serving its generation after a newer one failed to load, before trying again. */
 const RELOAD_RETRY_MS = 5_000;
@@ -25,7 +26,7 @@ export type EmbeddedStoreInfo = StoreInfo & { generation: string | null; logByte
  */
 export type EmbeddedStoreOptions = {
   /** Search large catalogs with the onnxruntime scorer (lib/index/ort-scorer.ts); off by default. */
-  accelerate?: { threads?: number };
+  accelerate?: OrtScorerOptions;
   /** The file operations of the change-log writer (default: node:fs); a test passes a failing one. */
   logFs?: LogFileSystem;
 };

@@ -3,7 +3,8 @@ import { AppError } from "../../errors";
 import { FlatIndex } from "../../index/flat-index";
 import { TextIndex } from "../../text/text-index";
 import { FilterMasks } from "./filter-masks";
-import type { StoreHit, StoreQuery, TextStoreQuery } from "../types";
+import { hasFilters, type StoreHit, type StoreQuery, type TextStoreQuery } from "../types";
+import type { OrtScorerOptions } from "../../index/ort-scorer";
 
 // Below this many rows the JavaScript kernel answers in about a millisecond anyway.
 const ACCELERATE_MIN_ROWS = 4096;
@@ -47,7 +48,7 @@ export class LiveRows {
     items: readonly CatalogItem[],
     vectors: Float32Array,
     /** Search large row sets with onnxruntime (undefined: the JavaScript kernel only). */
-    private readonly accelerate?: { threads?: number },
+    private readonly accelerate?: OrtScorerOptions,
   ) {
     if (vectors.length !== items.length * dim) throw new AppError("internal", "Rows and vectors disagree");
     this.items = [...items];
@@ -184,7 +185,7 @@ export class LiveRows {
     const cache = this.cache();
     const n = this.ids.length;
     let mask: Uint8Array | undefined;
-    if (query.filters && Object.values(query.filters).some((value) => value)) {
+    if (hasFilters(query.filters)) {
       cache.masks ??= new FilterMasks(this.items);
       mask = cache.masks.maskFor(query.filters);
     }
@@ -210,7 +211,7 @@ export class LiveRows {
   private maybeAccelerate(index: FlatIndex): void {
     if (!this.accelerate || index.count < ACCELERATE_MIN_ROWS || index.vectors.length > ACCELERATE_MAX_FLOATS) return;
     if (Date.now() - this.changedAt < ACCELERATE_AFTER_MS) return;
-    void index.prepareAccelerated({ threads: this.accelerate.threads });
+    void index.prepareAccelerated(this.accelerate);
   }
 
   private boostFor(labelBoost: Readonly<Record<string, number>>, n: number): Float32Array {

@@ -6,6 +6,7 @@ import { loadFlatIndex } from "../../index/index-file";
 import type { StoreProblem } from "../types";
 import { changeLogPaths, decodeVector, readChangeLog, type ChangeRecord, type LogCorruption } from "./change-log";
 import { LiveRows } from "./live-rows";
+import type { OrtScorerOptions } from "../../index/ort-scorer";
 
 /** The command that repairs a corrupt change log (scripts/catalog-repair.ts). */
 export const REPAIR_COMMAND = "npm run catalog:repair";
@@ -35,7 +36,7 @@ export type Loaded = {
 export type LogIdentity = { ino: number; size: number; mtimeMs: number };
 
 /** Loads the served generation of `catalogDir` for a model and replays its change log. */
-export async function loadGeneration(catalogDir: string, model: { id: string; dim: number }, accelerate?: { threads?: number }): Promise<Loaded> {
+export async function loadGeneration(catalogDir: string, model: { id: string; dim: number }, accelerate?: OrtScorerOptions): Promise<Loaded> {
   const { items, generation, generationDir } = await readCatalog(catalogDir);
   const { index, header } = await loadFlatIndex(indexPathFor(generationDir, model.id)).catch((error: unknown) => {
     throw new AppError("not_ready", `No index of ${catalogDir} for model ${model.id}: run \`npm run catalog:build\``, { cause: error });
