@@ -33,26 +33,17 @@ export class OnnxGraphBuilder {
   }
 
   addFloatInitializer(name: string, dims: number[], data: Float32Array): string {
-    const count = dims.reduce((a, b) => a * b, 1);
-    if (count !== data.length) throw new Error(`Initializer ${name}: ${dims} != ${data.length}`);
-    this.initializers.push({
-      name,
-      dims,
-      dataType: onnx.TensorProto.DataType.FLOAT,
-      rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    });
-    return name;
+    return this.addInitializer(name, dims, onnx.TensorProto.DataType.FLOAT, data);
   }
 
   addInt8Initializer(name: string, dims: number[], data: Int8Array): string {
+    return this.addInitializer(name, dims, onnx.TensorProto.DataType.INT8, data);
+  }
+
+  private addInitializer(name: string, dims: number[], dataType: number, data: Float32Array | Int8Array): string {
     const count = dims.reduce((a, b) => a * b, 1);
     if (count !== data.length) throw new Error(`Initializer ${name}: ${dims} != ${data.length}`);
-    this.initializers.push({
-      name,
-      dims,
-      dataType: onnx.TensorProto.DataType.INT8,
-      rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    });
+    this.initializers.push({ name, dims, dataType, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
     return name;
   }
 
