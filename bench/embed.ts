@@ -108,7 +108,7 @@ export const embedBench: Bench = {
 
     const figures: Figure[] = [];
     // Two readings: one photo at a time (what a search waits for) and throughput (batching allowed).
-    type Best = { name: string; speedup: number; loss: number };
+    type Best = { name: string; speedup: number; loss: number; basis?: string };
     let best: Best | undefined;
     let bestSingle: Best | undefined;
     for (const t of timed) {
@@ -140,11 +140,18 @@ export const embedBench: Bench = {
         ctx.log(`embed: paired fp32 / ${recipe.name} timing, batch ${batch}`);
         const { ratio, ratios } = await timePaired({ ...timed[0]!, batch }, { ...recipe, batch }, served, timing, PAIRED_ROUNDS);
         figures.push(makeFigure(`${recipe.name} vs fp32, batch ${batch}, paired: speed-up`, "×", ratio, null, null, `median of ${PAIRED_ROUNDS} alternating rounds: ${ratios.map((r) => r.toFixed(2)).join(", ")}`));
+        // The targets read the paired ratio (fp32 at the same batch size, alternating rounds), not two
+        // unpaired timings taken minutes apart: on a shared machine those drift by more than the speed-up.
+        const target = batch === 1 ? bestSingle : best;
+        if (target && (target.name === recipe.name || target.name === `${recipe.name}, batch ${BATCH}`)) {
+          target.speedup = ratio;
+          target.basis = `paired with fp32 at batch ${batch}`;
+        }
       }
     }
     // The physical limit: FLOPs per photo × photos/s against what the two cores can issue.
     const gflop = await countConvGflop(modelFile, served, (await pixelsFor(timingItems, "timing", height, width))[0]!);
-    const peak = arithmeticPeak();
+    const peak = await arithmeticPeak();
     const batched = (name: string) => timed.find((t) => t.name === name);
     for (const [label, t, limit, unit] of [
       ["fp32, batch 16", batched(`fp32, batch ${BATCH}`), peak.fp32Gflops, "GFLOP/s"],
@@ -166,9 +173,9 @@ export const embedBench: Bench = {
       },
       figures,
       targets: [
-        makeTarget(`one photo at a time: fastest variant within ${MAX_P5_LOSS * 100} point P@5 (${bestSingle?.name ?? "none"}) ≥ ${PAYS_SPEEDUP}× fp32`, "fp32 time / variant time", ">=", PAYS_SPEEDUP, bestSingle?.speedup ?? null),
+        makeTarget(`one photo at a time: fastest variant within ${MAX_P5_LOSS * 100} point P@5 (${bestSingle?.name ?? "none"}) ≥ ${PAYS_SPEEDUP}× fp32`, bestSingle?.basis ? `fp32 time / variant time (${bestSingle.basis})` : "fp32 time / variant time", ">=", PAYS_SPEEDUP, bestSingle?.speedup ?? null),
         makeTarget("its P@5 loss ≤ 0.5 point", "fp32 P@5 − variant P@5", "<=", MAX_P5_LOSS, bestSingle?.loss ?? null),
-        makeTarget(`throughput: fastest variant within ${MAX_P5_LOSS * 100} point P@5 (${best?.name ?? "none"}) ≥ ${PAYS_SPEEDUP}× fp32`, "fp32 time / variant time per image", ">=", PAYS_SPEEDUP, best?.speedup ?? null),
+        makeTarget(`throughput: fastest variant within ${MAX_P5_LOSS * 100} point P@5 (${best?.name ?? "none"}) ≥ ${PAYS_SPEEDUP}× fp32`, best?.basis ? `fp32 time / variant time per image (${best.basis})` : "fp32 time / variant time per image", ">=", PAYS_SPEEDUP, best?.speedup ?? null),
         makeTarget("its P@5 loss ≤ 0.5 point", "fp32 P@5 − variant P@5", "<=", MAX_P5_LOSS, best?.loss ?? null),
       ],
       triedDidNotPay: tried,

@@ -29,11 +29,17 @@ export async function countConvGflop(file: string, manifest: ModelManifest, pixe
 /**
  * The cores' arithmetic peak in G(FL)OP/s, for the physical-limit rows: Zen 4 issues two 256-bit
  * FMA µops per cycle (AVX-512 double-pumped): 32 fp32 FLOP per core and cycle; VNNI's vpdpbusd on
- * the same pipes: 2 × 32 u8·s8 multiply-adds = 128 int8 ops. Clock: what the OS reports.
+ * the same pipes: 2 × 32 u8·s8 multiply-adds = 128 int8 ops. Clock: what the OS reports (os.cpus(),
+ * else /proc/cpuinfo's "cpu MHz": a VM may report 0 to the first).
  */
-export function arithmeticPeak(): { cores: number; ghz: number; fp32Gflops: number; int8Gops: number } {
+export async function arithmeticPeak(): Promise<{ cores: number; ghz: number; fp32Gflops: number; int8Gops: number }> {
   const cpus = os.cpus();
   const cores = cpus.length;
-  const ghz = (cpus[0]?.speed ?? 0) / 1000;
+  let mhz = cpus[0]?.speed ?? 0;
+  if (!(mhz > 0)) {
+    const cpuinfo = await fs.readFile("/proc/cpuinfo", "utf8").catch(() => "");
+    mhz = Number(/cpu MHz\s*:\s*([\d.]+)/.exec(cpuinfo)?.[1] ?? 0);
+  }
+  const ghz = mhz / 1000;
   return { cores, ghz, fp32Gflops: cores * ghz * 32, int8Gops: cores * ghz * 128 };
 }

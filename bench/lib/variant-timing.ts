@@ -28,7 +28,11 @@ export async function timeVariant(v: Variant, manifest: ModelManifest, pixels: F
       times.push((performance.now() - t0) / chunk.length);
       parts.push(Float32Array.from(out));
     }
-    return { msPerImage: median(times), embeddings: packBatch(parts) };
+    // Not packBatch: the last batch may be shorter than the others.
+    const embeddings = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+    let offset = 0;
+    for (const p of parts) embeddings.set(p, (offset += p.length) - p.length);
+    return { msPerImage: median(times), embeddings };
   } finally {
     await session.dispose();
   }
