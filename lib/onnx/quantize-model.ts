@@ -96,10 +96,12 @@ export function readActivationParams(model: ModelProto): Map<string, QuantParams
     if (!tensor || !scale || !zp) throw new Error(`QuantizeLinear ${node.name}: scale and zero point must be initializers`);
     const type = zp.dataType === DataType.uint8 ? "uint8" : zp.dataType === DataType.int8 ? "int8" : undefined;
     if (!type) throw new Error(`QuantizeLinear ${node.name}: zero point is neither uint8 nor int8`);
-    const zpBytes = zp.rawData ?? new Uint8Array(zp.int32Data ?? []);
-    const zeroPoint = type === "uint8" ? zpBytes[0]! : new Int8Array(zpBytes.buffer, zpBytes.byteOffset, 1)[0]!;
-    const scaleBytes = new Uint8Array(scale.rawData ?? new Uint8Array(Float32Array.from(scale.floatData ?? []).buffer));
-    params.set(tensor, { type, scale: new Float32Array(scaleBytes.slice(0, 4).buffer)[0]!, zeroPoint });
+    // Raw bytes when present (what this project writes), else the typed fields ONNX also allows.
+    // Copies: a decoded Buffer's own .buffer is a shared pool, not these bytes.
+    const zeroPoint = zp.rawData?.length ? (type === "uint8" ? zp.rawData[0]! : Int8Array.from(zp.rawData.subarray(0, 1))[0]!) : Number(zp.int32Data?.[0] ?? 0);
+    const value = scale.rawData?.length ? new Float32Array(Uint8Array.from(scale.rawData.subarray(0, 4)).buffer)[0] : scale.floatData?.[0];
+    if (value === undefined || !(value > 0)) throw new Error(`QuantizeLinear ${node.name}: no positive scale`);
+    params.set(tensor, { type, scale: value, zeroPoint });
   }
   return params;
 }
