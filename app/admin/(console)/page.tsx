@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requireConsoleSession } from "@/lib/server/console-session";
+import { ConsolePage } from "../_components/console-page";
 import { QualityPanel } from "../_components/quality-panel";
 
 export const metadata: Metadata = { title: "Quality" };
@@ -8,11 +9,8 @@ export const metadata: Metadata = { title: "Quality" };
 export default async function ConsoleOverviewPage() {
   await requireConsoleSession("/admin");
   return (
-    <section aria-labelledby="quality-heading" className="flex flex-col gap-6">
-      <h1 id="quality-heading" className="text-2xl font-semibold tracking-tight">
-        Catalog quality
-      </h1>
+    <ConsolePage id="quality" title="Catalog quality" wide>
       <QualityPanel />
-    </section>
+    </ConsolePage>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requireConsoleSession } from "@/lib/server/console-session";
+import { ConsolePage } from "../../_components/console-page";
 import { DuplicatesList } from "../../_components/duplicates-list";
 
 export const metadata: Metadata = { title: "Duplicates & blank photos" };
@@ -8,12 +9,12 @@ export const metadata: Metadata = { title: "Duplicates & blank photos" };
 export default async function DuplicatesPage() {
   await requireConsoleSession("/admin/duplicates");
   return (
-    <section aria-labelledby="duplicates-heading" className="flex flex-col gap-4">
-      <h1 id="duplicates-heading" className="text-2xl font-semibold tracking-tight">
-        Duplicates &amp; blank photos
-      </h1>
-      <p className="text-sm text-neutral-700">Keep deletes the other products of a group; every delete keeps the product and its photo in this tab so that Undo can add it back.</p>
+    <ConsolePage
+      id="duplicates"
+      title="Duplicates & blank photos"
+      intro="Keep deletes the other products of a group; every delete keeps the product and its photo in this tab so that Undo can add it back."
+    >
       <DuplicatesList />
-    </section>
+    </ConsolePage>
   );
 }
