@@ -8,7 +8,6 @@ import { writeJsonAtomic } from "../lib/fs/atomic";
 import { describeRanking } from "../lib/pipeline/evaluate";
 import { publishTrainedModel, trainModel } from "../lib/pipeline/train-model";
 import { defaultTrainOptions } from "../lib/train/train-head";
-import { setTrainingBackend } from "../lib/train/backend";
 
 const d = defaultTrainOptions;
 /** Chosen on the validation split's dev-pool scenes against the training time it costs (docs/decisions/0012). */
@@ -33,7 +32,6 @@ const optionsSchema = z.object({
     .default("0.05,0.1,0.2,0.3,0.5")
     .transform((s) => s.split(",").map(Number))
     .pipe(z.array(z.number().min(0))),
-  backend: z.enum(["wasm", "cpu"]).default("wasm"),
   classifier: z.enum(["linear", "cosine"]).default("linear"),
   classifierL2: z.coerce.number().positive().default(0.01),
   classifierEvaluations: z.coerce.number().int().min(1).max(10_000).default(150),
@@ -46,11 +44,10 @@ await runCli(async () => {
   const { options } = parseCliArgs(process.argv.slice(2), optionsSchema);
   const config = loadConfig();
   const catalogDir = options.catalog ? path.resolve(options.catalog) : config.CATALOG_DIR;
-  await setTrainingBackend(options.backend);
   const { items, manifest } = await readCatalog(catalogDir);
   console.log(
     `train: P=${options.p} K=${options.k} margin=${options.margin} hidden=${options.hidden} dim=${options.dim} ` +
-      `ce=${options.ceWeight} lr=${options.lr} wd=${options.weightDecay} dropout=${options.dropout} seed=${options.seed} (${options.backend})`,
+      `ce=${options.ceWeight} lr=${options.lr} wd=${options.weightDecay} dropout=${options.dropout} seed=${options.seed}`,
   );
   let trainSeconds = 0;
   const result = await trainModel(items, {
@@ -123,6 +120,7 @@ await runCli(async () => {
         ? `; colour names val accuracy ${(100 * (result.colour.nameAccuracy ?? 0)).toFixed(1)}%`
         : "; no colour names (no baseColour values)"),
   );
+  console.log(`time: ${result.phases.map((p) => `${p.name} ${formatDuration(p.seconds)}`).join(", ")}`);
   console.log(
     `train: best epoch ${result.bestEpoch} of ${result.log.length}, ranking ${describeRanking(result.model.ranking!)}, ` +
       `${formatDuration(result.seconds)} → models/${result.model.file} (${result.model.id})`,
@@ -132,6 +130,7 @@ await runCli(async () => {
     model: result.model.id,
     bestEpoch: result.bestEpoch,
     seconds: result.seconds,
+    phases: result.phases,
     epochs: result.log,
     classifier: result.classifier && {
       evaluations: result.classifier.evaluations,

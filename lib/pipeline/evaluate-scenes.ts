@@ -53,7 +53,7 @@ export async function evaluateScenes(config: Config, options: SceneProtocolOptio
   const { items: all, manifest } = await readCatalog(config.CATALOG_DIR);
   const items = all.filter((item) => item.split !== "excluded");
   const sample = sampleStratified(items.filter((item) => item.split === options.split), options.count, options.seed);
-  const scenes: SceneBackgrounds = options.studio ? { backgrounds: new Map(), photoNames: [] } : await loadSceneBackgrounds(options.pool);
+  const scenes: SceneBackgrounds = options.studio ? { pool: options.pool, backgrounds: new Map(), photoNames: [] } : await loadSceneBackgrounds(options.pool);
   const { photoNames } = scenes;
   const { queries, skipped } = options.studio ? await studioQueries(config, sample) : await composeQueries(config, sample, scenes, options);
   const composeSeconds = (performance.now() - started) / 1000;

@@ -8,7 +8,6 @@ import { loadConfig } from "../config";
 import { DEFAULT_SUSPECT_OPTIONS, suspectScorings } from "../live/mislabel-suspects";
 import { buildNeighbourGraph, type NeighbourGraph } from "../live/neighbour-graph";
 import { BACKBONE_NAME, readModelManifest } from "../model/manifest";
-import { setTrainingBackend } from "../train/backend";
 import { defaultTrainOptions } from "../train/train-head";
 import { buildCatalog } from "./build-catalog";
 import { flipLabels, measureSuspectRecall, SUSPECT_GRAPH_K } from "./evaluate-suspects";
@@ -77,7 +76,6 @@ describe.skipIf(!hasDataset())("mislabel suspects on a real catalog with flipped
     } finally {
       await subset.cleanup();
     }
-    await setTrainingBackend("cpu");
     const trained = await trainModel(items, {
       ...options,
       labelColumn: "articleType",

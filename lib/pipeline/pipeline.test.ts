@@ -11,7 +11,6 @@ import { loadFlatIndex } from "../index/index-file";
 import { buildBackboneModel } from "../model/build-backbone";
 import { BACKBONE_NAME, readModelManifest, resolveServedModel, type ModelManifest } from "../model/manifest";
 import { createSearchService } from "../search/search-service";
-import { setTrainingBackend } from "../train/backend";
 import { defaultTrainOptions } from "../train/train-head";
 import { buildCatalog } from "./build-catalog";
 import { cosineRanking, runProtocols } from "./evaluate";
@@ -127,7 +126,6 @@ describe("catalog pipeline on a real subset", () => {
   }, 600_000);
 
   it("trains a head that beats the frozen backbone on the held-out split, and serves it", async () => {
-    await setTrainingBackend("cpu");
     const { items } = await readCatalog(dirs().catalogDir);
     const result = await trainModel(items, {
       ...dirs(),

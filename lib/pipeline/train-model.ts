@@ -62,6 +62,8 @@ export type TrainModelResult = {
   colour: ColourChoice & { computed: number; seconds: number };
   /** The scene composites trained on and what they cost. */
   scenes: SceneFeatures["stats"];
+  /** Wall seconds of each step, in order: where the training time goes. */
+  phases: { name: string; seconds: number }[];
 };
 
 /** The strongest plain matches the served ranking always keeps (a guarantee, not a tuned value: decision 0012). */
@@ -90,6 +92,13 @@ function rowsOf(items: readonly CatalogItem[], split: CatalogItem["split"]): num
  */
 export async function trainModel(items: readonly CatalogItem[], options: TrainModelOptions): Promise<TrainModelResult> {
   const started = Date.now();
+  const phases: TrainModelResult["phases"] = [];
+  let phaseStart = started;
+  const phase = (name: string) => {
+    const now = Date.now();
+    phases.push({ name, seconds: (now - phaseStart) / 1000 });
+    phaseStart = now;
+  };
   const filtered = items.filter((item) => item.split !== "excluded");
   const labels = [...new Set(filtered.map((item) => item.label))].sort();
   if (labels.length < 2) throw new AppError("bad_request", "Training needs at least two labels with a split");
@@ -105,9 +114,12 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
   });
   const studioTrain = toSet(trainRows);
   const val = toSet(valRows);
+  phase("descriptors");
   const scenes = await loadSceneFeatures(options, backbone, trainRows.map((row) => filtered[row]!), options.scenes ?? { count: 0, seed: 0 });
   const trainSet = appendRows(studioTrain, scenes.features, Int32Array.from(scenes.items, (item) => classOf.get(item.label)!));
+  phase("scene composites");
   const { weights, log, bestEpoch } = await trainHead(trainSet, val, labels.length, options.train, options.onEpoch);
+  phase("head");
   let classifier: TrainModelResult["classifier"];
   if (options.classifier) {
     const fit = await fitLinearClassifier(trainSet, labels.length, options.classifier);
@@ -115,6 +127,7 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
     const correct = val.labels.filter((label, r) => argMax(probabilities.subarray(r * labels.length, (r + 1) * labels.length)) === label).length;
     classifier = { ...fit, valAccuracy: correct / Math.max(val.labels.length, 1) };
     weights.classifier = fit.classifier;
+    phase("classifier");
   }
 
   let model = await buildTrainedModel({
@@ -130,6 +143,7 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
   const candidates = rankingCandidates(options.boosts);
   const results = await runProtocols(model, input, embedded, candidates.map((ranking) => ({ name: "val", ranking })));
   const boostSearch = candidates.map((ranking, i) => ({ ranking, val: results[i]!.overall }));
+  phase("merged model and ranking choice");
   // The targets are P@5, MRR and mAP@10 alike: keep the ranking with the best mean of the three.
   const merit = (m: EvalVariant["overall"]) => (m.pAt5 + m.mrr + m.mapAt10) / 3;
   const best = boostSearch.reduce((a, b) => (merit(b.val) > merit(a.val) ? b : a));
@@ -142,6 +156,7 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
   const choice = await chooseColourFusion(model, input, embedded, loaded.colours, defaultColourDescriptor, ranking, options.labelColumn);
   // The stored vectors now fuse colour: the id (index file, pgvector table) says so.
   model = { ...model, ranking, colour: choice.fusion, id: fusedModelId(model.id, choice.fusion) };
+  phase("calibration and colour choice");
   return {
     model,
     log,
@@ -152,6 +167,7 @@ export async function trainModel(items: readonly CatalogItem[], options: TrainMo
     calibration,
     colour: { ...choice, computed: loaded.computed, seconds: loaded.seconds },
     scenes: scenes.stats,
+    phases,
   };
 }
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../random";
-import { tf } from "./tf";
 import { defaultTrainOptions, trainHead } from "./train-head";
 import type { TrainSet } from "./types";
 
@@ -22,7 +21,6 @@ const options = { ...defaultTrainOptions, hiddenDim: 0, embedDim: 16, p: 4, k: 4
 
 describe("trainHead", () => {
   it("learns: validation loss falls and accuracy beats chance by far", async () => {
-    await tf.setBackend("cpu");
     const train = makeClusters(40, 6, 32, 1);
     const val = makeClusters(10, 6, 32, 1);
     const result = await trainHead(train, val, 6, options);
@@ -34,17 +32,14 @@ describe("trainHead", () => {
     expect(result.weights.classWeights).toHaveLength(6 * 16);
   });
 
-  it("is reproducible for a seed, restores the best epoch and leaks no tensors", async () => {
-    await tf.setBackend("cpu");
+  it("is reproducible for a seed and restores the best epoch", async () => {
     const train = makeClusters(30, 5, 24, 2);
     const val = makeClusters(8, 5, 24, 2);
-    const before = tf.memory().numTensors;
-    const counts: number[] = [];
-    const a = await trainHead(train, val, 5, options, () => counts.push(tf.memory().numTensors));
-    expect(tf.memory().numTensors).toBe(before);
-    expect(new Set(counts).size).toBe(1); // constant across epochs
+    const a = await trainHead(train, val, 5, options);
     const b = await trainHead(train, val, 5, options);
     expect(Array.from(b.weights.w2)).toEqual(Array.from(a.weights.w2));
+    const c = await trainHead(train, val, 5, { ...options, seed: 4 });
+    expect(Array.from(c.weights.w2)).not.toEqual(Array.from(a.weights.w2));
     expect(a.log.filter((e) => e.best).at(-1)?.epoch).toBe(a.bestEpoch);
     // Early stopping: it stops `patience` epochs after the best one, or at maxEpochs.
     expect(a.log.length === options.maxEpochs || a.log.length === a.bestEpoch + options.patience).toBe(true);

@@ -1,9 +1,9 @@
-import { tf } from "./tf";
 import { gatherRows, normalizeRows } from "../matrix";
+import { createRng } from "../random";
+import { Adam } from "./adam";
 import { EarlyStopping } from "./early-stopping";
+import { HeadObjective, type HeadParams } from "./head-objective";
 import { PkSampler } from "./pk-sampler";
-import { ProjectionHead } from "./projection-head";
-import { batchHardTripletLoss } from "./triplet-loss";
 import type { HeadConfig, HeadWeights, TrainSet } from "./types";
 
 export type TrainOptions = {
@@ -81,10 +81,65 @@ function standardize(unit: Float32Array, dim: number, mean: Float32Array, std: F
 }
 
 
+function glorot(rows: number, cols: number, rng: () => number): Float32Array {
+  const limit = Math.sqrt(6 / (rows + cols));
+  return Float32Array.from({ length: rows * cols }, () => (rng() * 2 - 1) * limit);
+}
+
+/** Glorot-uniform weights, zero biases; one seeded stream in the order w1, w2, prototypes. */
+export function initialHeadParams(config: HeadConfig, seed: number): HeadParams {
+  const rng = createRng(seed);
+  const { inputDim, hiddenDim, embedDim, numClasses } = config;
+  const w1 = hiddenDim > 0 ? glorot(inputDim, hiddenDim, rng) : undefined;
+  const w2 = glorot(hiddenDim > 0 ? hiddenDim : inputDim, embedDim, rng);
+  const wc = glorot(numClasses, embedDim, rng);
+  return { ...(w1 ? { w1, b1: new Float32Array(hiddenDim) } : {}), w2, b2: new Float32Array(embedDim), wc };
+}
+
+/** Inverted dropout in place: each value kept with probability 1 − rate and scaled by 1/(1 − rate). */
+function dropoutInPlace(values: Float32Array, rate: number, rng: () => number): Float32Array {
+  if (rate <= 0) return values;
+  const keep = 1 / (1 - rate);
+  for (let i = 0; i < values.length; i++) values[i] = rng() < rate ? 0 : values[i]! * keep;
+  return values;
+}
+
+function hiddenMask(rows: number, hiddenDim: number, rate: number, rng: () => number): Float32Array | undefined {
+  if (hiddenDim === 0 || rate <= 0) return undefined;
+  return dropoutInPlace(new Float32Array(rows * hiddenDim).fill(1), rate, rng);
+}
+
+/** The exported head: a copy of the parameters, prototypes normalised as the served graph expects. */
+function snapshot(config: HeadConfig, params: HeadParams, mean: Float32Array, std: Float32Array): HeadWeights {
+  const { embedDim, numClasses } = config;
+  const prototypes = Float32Array.from(params.wc);
+  for (let c = 0; c < numClasses; c++) {
+    const row = prototypes.subarray(c * embedDim, (c + 1) * embedDim);
+    const norm = Math.max(Math.hypot(...row), 1e-12);
+    for (let j = 0; j < embedDim; j++) row[j]! /= norm;
+  }
+  return {
+    config,
+    mean,
+    std,
+    ...(params.w1 && params.b1 ? { w1: Float32Array.from(params.w1), b1: Float32Array.from(params.b1) } : {}),
+    w2: Float32Array.from(params.w2),
+    b2: Float32Array.from(params.b2),
+    classWeights: prototypes,
+  };
+}
+
+function argMaxRow(values: Float32Array, row: number, width: number): number {
+  let best = 0;
+  for (let c = 1; c < width; c++) if (values[row * width + c]! > values[row * width + best]!) best = c;
+  return best;
+}
+
 /**
- * Trains the projection head with batch-hard triplet loss (+ optional cosine
- * cross-entropy) on balanced P×K batches, Adam with decoupled weight decay,
- * validation every epoch and early stopping that restores the best epoch.
+ * Trains the projection head with batch-hard triplet loss (+ cosine cross-entropy) on
+ * balanced P×K batches: loss and gradient from one onnxruntime graph per step
+ * (lib/train/head-objective.ts), Adam with decoupled weight decay, validation every
+ * epoch and early stopping that restores the best epoch. Reproducible for a seed.
  */
 export async function trainHead(
   train: TrainSet,
@@ -106,95 +161,72 @@ export async function trainHead(
     numClasses,
     scale: options.scale,
   };
-  const head = new ProjectionHead(config, options.seed);
-  const optimizer = tf.train.adam(options.learningRate);
+  const params = initialHeadParams(config, options.seed);
+  const loss = { margin: options.margin, ceWeight: options.ceWeight };
+  const objective = await HeadObjective.create(config, loss, { gradients: true });
+  const validation = await HeadObjective.create(config, loss, { gradients: false });
+  const adam = new Adam<keyof HeadParams>({ learningRate: options.learningRate });
+  const decay = { rate: options.weightDecay, decayed: ["w1", "w2"] as (keyof HeadParams)[] };
+  const dropoutRng = createRng(options.seed * 1_000_003 + 1);
   const sampler = new PkSampler(train.labels, { p: options.p, k: options.k, seed: options.seed });
   const valBatches = new PkSampler(val.labels, { p: options.p, k: Math.min(options.k, 2), seed: options.seed + 1 }).epoch();
   const stopper = new EarlyStopping(options.patience);
   const log: EpochLog[] = [];
-  let best = head.snapshot(mean, std);
+  let best = snapshot(config, params, mean, std);
+  const labelsOf = (set: TrainSet, rows: number[]) => Int32Array.from(rows, (r) => set.labels[r]!);
 
-  let step = 0;
-  const lossOf = (x: tf.Tensor2D, y: tf.Tensor1D, dropout: number) => {
-    const { embedding, logits } = head.forward(x, dropout, options.seed * 1_000_003 + 2 * step);
-    const triplet = batchHardTripletLoss(embedding, y, options.margin);
-    const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(y, numClasses), logits) as tf.Scalar;
-    const total = tf.add(triplet.loss, tf.mul(ce, options.ceWeight)) as tf.Scalar;
-    return { total, triplet, logits };
-  };
-
-  for (let epoch = 0; epoch < options.maxEpochs; epoch++) {
-    const started = Date.now();
-    let sumLoss = 0;
-    let sumTriplet = 0;
-    let sumActive = 0;
-    const batches = sampler.epoch();
-    for (const rows of batches) {
-      const x = tf.tensor2d(gatherRows(trainX, inputDim, rows), [rows.length, inputDim]);
-      const y = tf.tensor1d(rows.map((r) => train.labels[r]!), "int32");
-      let tripletValue = 0;
-      let activeValue = 0;
-      const cost = optimizer.minimize(() => {
-        const { total, triplet } = lossOf(x, y, options.dropout);
-        tripletValue = triplet.loss.dataSync()[0]!;
-        activeValue = triplet.activeFraction.dataSync()[0]!;
-        return total;
-      }, true);
-      // Decoupled weight decay (AdamW): shrink weights after the Adam step.
-      if (options.weightDecay > 0) {
-        const factor = 1 - options.learningRate * options.weightDecay;
-        for (const v of head.decayed) {
-          const shrunk = tf.mul(v, factor);
-          v.assign(shrunk);
-          shrunk.dispose();
-        }
+  try {
+    for (let epoch = 0; epoch < options.maxEpochs; epoch++) {
+      const started = Date.now();
+      let sumLoss = 0;
+      let sumTriplet = 0;
+      let sumActive = 0;
+      const batches = sampler.epoch();
+      for (const rows of batches) {
+        const x = dropoutInPlace(gatherRows(trainX, inputDim, rows), options.dropout, dropoutRng);
+        const mask = hiddenMask(rows.length, options.hiddenDim, options.dropout, dropoutRng);
+        const step = await objective.evaluate(params, { x, labels: labelsOf(train, rows), hiddenMask: mask });
+        adam.update(params as Record<keyof HeadParams, Float32Array>, step.gradients! as Record<keyof HeadParams, Float32Array>, decay);
+        sumLoss += step.total;
+        sumTriplet += step.triplet;
+        sumActive += step.active;
       }
-      step += 1;
-      sumLoss += cost!.dataSync()[0]!;
-      sumTriplet += tripletValue;
-      sumActive += activeValue;
-      tf.dispose([x, y, cost!]);
-    }
 
-    let valLoss = 0;
-    let valTriplet = 0;
-    let correct = 0;
-    let seen = 0;
-    for (const rows of valBatches) {
-      tf.tidy(() => {
-        const x = tf.tensor2d(gatherRows(valX, inputDim, rows), [rows.length, inputDim]);
-        const y = tf.tensor1d(rows.map((r) => val.labels[r]!), "int32");
-        const { total, triplet, logits } = lossOf(x, y, 0);
-        valLoss += total.dataSync()[0]!;
-        valTriplet += triplet.loss.dataSync()[0]!;
-        const predicted = tf.argMax(logits, 1).dataSync();
-        rows.forEach((r, i) => {
-          if (predicted[i] === val.labels[r]) correct += 1;
+      let valLoss = 0;
+      let valTriplet = 0;
+      let correct = 0;
+      let seen = 0;
+      for (const rows of valBatches) {
+        const labels = labelsOf(val, rows);
+        const r = await validation.evaluate(params, { x: gatherRows(valX, inputDim, rows), labels });
+        valLoss += r.total;
+        valTriplet += r.triplet;
+        labels.forEach((label, i) => {
+          if (argMaxRow(r.logits, i, numClasses) === label) correct += 1;
         });
         seen += rows.length;
-      });
+      }
+      valLoss /= Math.max(valBatches.length, 1);
+      const improved = stopper.record(epoch, valLoss);
+      if (improved) best = snapshot(config, params, mean, std);
+      const entry: EpochLog = {
+        epoch: epoch + 1,
+        trainLoss: sumLoss / batches.length,
+        trainTriplet: sumTriplet / batches.length,
+        activeTriplets: sumActive / batches.length,
+        valLoss,
+        valTriplet: valTriplet / Math.max(valBatches.length, 1),
+        valAccuracy: correct / Math.max(seen, 1),
+        seconds: (Date.now() - started) / 1000,
+        best: improved,
+      };
+      log.push(entry);
+      onEpoch(entry);
+      if (stopper.shouldStop) break;
     }
-    valLoss /= Math.max(valBatches.length, 1);
-    const improved = stopper.record(epoch, valLoss);
-    if (improved) best = head.snapshot(mean, std);
-    const entry: EpochLog = {
-      epoch: epoch + 1,
-      trainLoss: sumLoss / batches.length,
-      trainTriplet: sumTriplet / batches.length,
-      activeTriplets: sumActive / batches.length,
-      valLoss,
-      valTriplet: valTriplet / Math.max(valBatches.length, 1),
-      valAccuracy: correct / Math.max(seen, 1),
-      seconds: (Date.now() - started) / 1000,
-      best: improved,
-    };
-    log.push(entry);
-    onEpoch(entry);
-    if (stopper.shouldStop) break;
+  } finally {
+    await objective.dispose();
+    await validation.dispose();
   }
-  head.restore(best);
-  const weights = head.snapshot(mean, std);
-  head.dispose();
-  optimizer.dispose();
-  return { weights, log, bestEpoch: stopper.bestEpochIndex + 1 };
+  return { weights: best, log, bestEpoch: stopper.bestEpochIndex + 1 };
 }
