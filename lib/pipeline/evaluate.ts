@@ -9,6 +9,8 @@ import type { EvalVariant } from "../metrics/report";
 import { evaluateRetrieval, summarizeLatency, type RankedQuery } from "../metrics/retrieval";
 import type { ModelManifest } from "../model/manifest";
 import { CategoryRanker, type RankingConfig } from "../search/category-ranker";
+import { boostedFromPlain, PLAIN_CANDIDATES } from "../search/plain-candidates";
+import type { StoreHit } from "../vector-store/types";
 import type { EmbeddedItems } from "./model-index";
 
 export type ProtocolInput = {
@@ -29,6 +31,14 @@ export type ProtocolOptions = {
   relevance?: Relevance<CatalogItem>;
   /** Further relevances the same ranked lists are judged by (reported under `byRelevance`). */
   relevances?: readonly KeyedRelevance[];
+  /**
+   * Boost and rank every row for every ranking. By default a ranking's top k is taken from the
+   * query's plain top 64 whenever that list provably holds it (boostedFromPlain, as the served
+   * search does), and every row is ranked only when it does not: the same lists, several times faster.
+   */
+  exhaustive?: boolean;
+  /** How long that plain list is (default PLAIN_CANDIDATES or 2k, whichever is more). */
+  plainCandidates?: number;
 };
 
 const sameLabel = createSameLabelRelevance("label");
@@ -51,7 +61,7 @@ export async function runProtocols(
   input: ProtocolInput,
   embedded: EmbeddedItems,
   rankings: readonly { name: string; ranking: RankingConfig }[],
-  { k = 10, batchSize = 128, relevance = sameLabel, relevances = [] }: ProtocolOptions = {},
+  { k = 10, batchSize = 128, relevance = sameLabel, relevances = [], exhaustive = false, plainCandidates }: ProtocolOptions = {},
 ): Promise<EvalVariant[]> {
   const { index } = embedded;
   const classes = model.classifier?.labels.length ?? 0;
@@ -61,18 +71,29 @@ export async function runProtocols(
   const lists = rankings.map(() => [] as RankedItems<CatalogItem>[]);
   const latencies = rankings.map(() => [] as number[]);
   const boosted = new Float32Array(index.count);
+  const candidates = Math.max(plainCandidates ?? Math.max(PLAIN_CANDIDATES, 2 * k), k, 10);
   const rankQuery = (row: number, scores: Float32Array, scoreMs: number) => {
     const probabilities = embedded.probabilities?.subarray(row * classes, (row + 1) * classes);
-    const neighbours = topRows(scores, 10, row).map(({ row: r, score }) => ({ item: input.items[r]!, score }));
+    const plainRows = topRows(scores, exhaustive ? 10 : candidates, row);
+    const neighbours = plainRows.slice(0, 10).map(({ row: r, score }) => ({ item: input.items[r]!, score }));
+    const plainHits: (StoreHit & { row: number })[] = plainRows.map(({ row: r, score }) => ({ item: input.items[r]!, score, row: r }));
     rankers.forEach((ranker, v) => {
       const t0 = performance.now();
-      const boost = ranker.rowBoosts(ranker.estimate(probabilities, neighbours.slice(0, ranker.config.neighbours)), rowLabels);
-      let ranked = scores;
-      if (boost) {
-        for (let r = 0; r < scores.length; r++) boosted[r] = scores[r]! + boost[r]!;
-        ranked = boosted;
+      const distribution = ranker.estimate(probabilities, neighbours.slice(0, ranker.config.neighbours));
+      let hits: readonly { row: number }[] | undefined;
+      if (!exhaustive) {
+        const boost = ranker.boostFor(distribution);
+        hits = boost ? (boostedFromPlain(plainHits, k, boost, false) as typeof plainHits | undefined) : plainHits.slice(0, k);
       }
-      const hits = topRows(ranked, k, row);
+      if (!hits) {
+        const boost = ranker.rowBoosts(distribution, rowLabels);
+        let ranked = scores;
+        if (boost) {
+          for (let r = 0; r < scores.length; r++) boosted[r] = scores[r]! + boost[r]!;
+          ranked = boosted;
+        }
+        hits = topRows(ranked, k, row);
+      }
       latencies[v]!.push(scoreMs + performance.now() - t0);
       const query = input.items[row]!;
       lists[v]!.push({ query, label: query.label, results: hits.map((h) => input.items[h.row]!) });

@@ -1,15 +1,20 @@
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { imagePathFor } from "../catalog/store";
 import type { CatalogItem } from "../catalog/types";
 import { colourDescriptorDim, type ColourDescriptorConfig } from "../colour/colour-descriptor";
 import { describeStudioPhotoColour } from "../colour/studio-colour";
 import { VectorCache } from "../embed/vector-cache";
+import { mapInOrder, startWorkerPool } from "../workers/worker-pool";
+import type { ColourJob } from "./item-colour-worker";
 import type { ItemFeatureOptions } from "./item-features";
 
-/** Photos described at once: sharp decodes them on its own threads while the masks run here. */
+/** Photos described at once per thread: sharp decodes them on its own threads while the masks run on this one. */
 const PARALLEL = 8;
+/** Below this many photos to describe, worker threads cost more to start than they save. */
+const MIN_FOR_WORKERS = 512;
 /** Descriptors written per cache chunk. */
 const FLUSH_EVERY = 2048;
 
@@ -25,7 +30,10 @@ export function colourCacheDir(cacheDir: string, config: ColourDescriptorConfig)
  * A photo that cannot be read keeps a zero row: it then matches no colour.
  */
 export async function loadItemColours(
-  options: Pick<ItemFeatureOptions, "cacheDir" | "catalogDir" | "maxPixels">,
+  options: Pick<ItemFeatureOptions, "cacheDir" | "catalogDir" | "maxPixels"> & {
+    /** Worker threads describing photos; 0: this thread. Default: one per core for 512 photos or more. */
+    workers?: number;
+  },
   config: ColourDescriptorConfig,
   items: readonly CatalogItem[],
 ): Promise<{ colours: Float32Array; computed: number; failed: number; seconds: number }> {
@@ -34,18 +42,29 @@ export async function loadItemColours(
   const cache = await VectorCache.open(colourCacheDir(options.cacheDir, config), dim);
   const todo = [...new Map(items.filter((item) => !cache.has(item.imageHash)).map((item) => [item.imageHash, item])).values()];
   let failed = 0;
-  for (let start = 0; start < todo.length; start += PARALLEL) {
-    await Promise.all(
-      todo.slice(start, start + PARALLEL).map(async (item) => {
-        try {
-          const bytes = await fs.readFile(imagePathFor(options.catalogDir, item));
-          cache.put(item.imageHash, await describeStudioPhotoColour(bytes, config, { maxPixels: options.maxPixels }));
-        } catch {
-          failed++;
-        }
-      }),
-    );
-    if ((start + PARALLEL) % FLUSH_EVERY === 0) await cache.flush();
+  let done = 0;
+  const store = async (item: CatalogItem, colour: Float32Array | null) => {
+    if (colour) cache.put(item.imageHash, colour);
+    else failed++;
+    // Durable every FLUSH_EVERY photos: a killed run keeps what it described.
+    if (++done % FLUSH_EVERY === 0) await cache.flush();
+  };
+  const workers = options.workers ?? (todo.length >= MIN_FOR_WORKERS ? os.availableParallelism() : 0);
+  if (workers > 0) {
+    // The mask is JavaScript on one core per photo: one thread per core describes them (same values).
+    const pool = startWorkerPool<ColourJob, Float32Array | null>(new URL("./item-colour-worker.ts", import.meta.url), workers, undefined);
+    try {
+      const jobs = todo.map((item) => ({ imagePath: imagePathFor(options.catalogDir, item), config, maxPixels: options.maxPixels }));
+      await mapInOrder(pool, jobs, workers * PARALLEL, (colour, i) => store(todo[i]!, colour));
+    } finally {
+      await pool.close();
+    }
+  } else {
+    for (let start = 0; start < todo.length; start += PARALLEL) {
+      const batch = todo.slice(start, start + PARALLEL);
+      const described = await Promise.all(batch.map((item) => describeCatalogPhoto(imagePathFor(options.catalogDir, item), config, options.maxPixels)));
+      for (const [i, item] of batch.entries()) await store(item, described[i]!);
+    }
   }
   await cache.flush();
   const colours = new Float32Array(items.length * dim);
@@ -54,4 +73,13 @@ export async function loadItemColours(
     if (colour) colours.set(colour, row * dim);
   });
   return { colours, computed: todo.length - failed, failed, seconds: (performance.now() - started) / 1000 };
+}
+
+/** A stored photo's studio-masked colour descriptor; null when it cannot be read. */
+export async function describeCatalogPhoto(imagePath: string, config: ColourDescriptorConfig, maxPixels: number): Promise<Float32Array | null> {
+  try {
+    return await describeStudioPhotoColour(await fs.readFile(imagePath), config, { maxPixels });
+  } catch {
+    return null;
+  }
 }

@@ -18,7 +18,7 @@ import { loadItemFeatures } from "./item-features";
 import { embedItems, loadColoursFor } from "./model-index";
 import { classifyFeatures } from "../train/linear-classifier";
 import { calibrateProbabilities } from "../search/honest-prior";
-import { publishTrainedModel, trainModel } from "./train-model";
+import { publishTrainedModel, rankingCandidates, trainModel } from "./train-model";
 import { loadSceneFeatures } from "./scene-features";
 
 // One small real catalog (8 article types from the shared data set) carried through
@@ -173,6 +173,13 @@ describe("catalog pipeline on a real subset", () => {
       { name: "trained", ranking: result.model.ranking! },
     ]);
     expect(trained!.overall.pAt5).toBeGreaterThan(frozen!.overall.pAt5);
+    // Every ranking's lists from a short plain list (proved, or ranked in full where not) equal ranking every row;
+    // 12 candidates for 10 results and boosts up to 2 cannot always prove it, so both paths run.
+    const rankings = rankingCandidates([0.05, 0.3, 2]).map((ranking) => ({ name: "val", ranking: { ...ranking, temperature: 0.9 } }));
+    const pruned = await runProtocols(result.model, input, embeddedTrained, rankings, { plainCandidates: 12 });
+    const exhaustive = await runProtocols(result.model, input, embeddedTrained, rankings, { exhaustive: true });
+    expect(pruned.map((v) => [v.overall, v.perLabel])).toEqual(exhaustive.map((v) => [v.overall, v.perLabel]));
+    expect(new Set(exhaustive.map((v) => v.overall.mapAt10)).size).toBeGreaterThan(2); // the rankings do differ
 
     // Until it is published, the trained model is not served (a crash here changes nothing).
     expect((await resolveServedModel(dirs().modelsDir)).id).toBe(backbone.id);

@@ -7,7 +7,7 @@ import { listAvailablePhotoScenes, readPhotoScenes } from "../scene/photo-scenes
 import { composeScene } from "../scene/compose-scene";
 import { createPhotoBackground, createProceduralBackground, type SceneBackground } from "../scene/scene-background";
 import { sceneKinds, type ScenePool } from "../scene/scene-kinds";
-import { startTypeScriptWorker } from "../workers/typescript-worker";
+import { mapInOrder, startWorkerPool } from "../workers/worker-pool";
 import type { SceneJob, SceneJobResult, SceneWorkerData } from "./scene-compose-worker";
 
 /** A catalog product photographed on a scene: the photo, the product it shows, the scene kind. */
@@ -89,66 +89,16 @@ export async function composeProductScenes(
     for (const job of jobs) await deliver(job, await composeOne(job.imagePath, job.background, job.seed, job.maxPixels));
     return { skipped };
   }
-  const pool = startSceneWorkers(Math.min(workers, jobs.length), { pool: scenes.pool });
+  const pool = startWorkerPool<SceneJob, SceneJobResult>(new URL("./scene-compose-worker.ts", import.meta.url), Math.min(workers, jobs.length), {
+    pool: scenes.pool,
+  } satisfies SceneWorkerData);
   try {
-    // Jobs go out round-robin, at most IN_FLIGHT_PER_WORKER ahead of delivery; results come back in any order.
-    const window = pool.size * IN_FLIGHT_PER_WORKER;
-    const pending = new Map<number, Promise<Buffer | null>>();
-    let next = 0;
-    const submit = () => {
-      for (; next < jobs.length && pending.size < window; next++) {
-        const { item: _item, background: _background, ...job } = jobs[next]!;
-        const result = pool.run(job);
-        // Awaited in order below; one that fails after an earlier failure must not go unhandled.
-        result.catch(() => {});
-        pending.set(job.i, result);
-      }
-    };
-    for (const job of jobs) {
-      submit();
-      const bytes = await pending.get(job.i)!;
-      pending.delete(job.i);
-      await deliver(job, bytes);
-    }
+    await mapInOrder(pool, jobs.map(({ item: _item, background: _background, ...job }) => job), pool.size * IN_FLIGHT_PER_WORKER, async (result, i) => {
+      const job = jobs[i]!;
+      await deliver(job, result.bytes ? Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength) : null);
+    });
     return { skipped };
   } finally {
     await pool.close();
   }
-}
-
-type SceneWorkers = { size: number; run(job: SceneJob): Promise<Buffer | null>; close(): Promise<void> };
-
-function startSceneWorkers(count: number, data: SceneWorkerData): SceneWorkers {
-  const workers = Array.from({ length: count }, () => startTypeScriptWorker(new URL("./scene-compose-worker.ts", import.meta.url), data));
-  const waiting = new Map<number, { resolve: (bytes: Buffer | null) => void; reject: (error: Error) => void }>();
-  const failAll = (error: Error) => {
-    for (const w of waiting.values()) w.reject(error);
-    waiting.clear();
-  };
-  for (const worker of workers) {
-    worker.on("message", (result: SceneJobResult) => {
-      const w = waiting.get(result.i);
-      waiting.delete(result.i);
-      if (!w) return;
-      if ("error" in result) w.reject(new Error(`Scene composite ${result.i}: ${result.error}`));
-      else w.resolve(result.bytes ? Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength) : null);
-    });
-    worker.on("error", failAll);
-    worker.on("exit", (code) => {
-      if (waiting.size > 0) failAll(new Error(`A scene worker exited (code ${code}) with composites pending`));
-    });
-  }
-  let turn = 0;
-  return {
-    size: count,
-    run(job) {
-      return new Promise((resolve, reject) => {
-        waiting.set(job.i, { resolve, reject });
-        workers[turn++ % workers.length]!.postMessage(job);
-      });
-    },
-    async close() {
-      await Promise.all(workers.map((w) => w.terminate()));
-    },
-  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../random";
-import { defaultTrainOptions, trainHead } from "./train-head";
+import { defaultTrainOptions, DropoutStream, trainHead } from "./train-head";
 import type { TrainSet } from "./types";
 
 /** Gaussian clusters around random class centres: separable, but not trivially. */
@@ -43,5 +43,21 @@ describe("trainHead", () => {
     expect(a.log.filter((e) => e.best).at(-1)?.epoch).toBe(a.bestEpoch);
     // Early stopping: it stops `patience` epochs after the best one, or at maxEpochs.
     expect(a.log.length === options.maxEpochs || a.log.length === a.bestEpoch + options.patience).toBe(true);
+  });
+});
+
+describe("DropoutStream", () => {
+  it("drops about `rate` of the values, scales the rest by 1/(1 − rate), and repeats for a seed", () => {
+    const a = new DropoutStream(7).apply(new Float32Array(20_000).fill(1), 0.3);
+    const zeros = a.filter((v) => v === 0).length;
+    expect(zeros / a.length).toBeGreaterThan(0.28);
+    expect(zeros / a.length).toBeLessThan(0.32);
+    expect(new Set(a.filter((v) => v !== 0))).toEqual(new Set([Math.fround(1 / 0.7)]));
+    expect(Array.from(new DropoutStream(7).apply(new Float32Array(20_000).fill(1), 0.3))).toEqual(Array.from(a));
+    const stream = new DropoutStream(7);
+    stream.apply(new Float32Array(10), 0.3);
+    // The stream moves on: the next mask differs from the first.
+    expect(Array.from(stream.apply(new Float32Array(20_000).fill(1), 0.3))).not.toEqual(Array.from(a));
+    expect(Array.from(new DropoutStream(7).apply(Float32Array.of(1, 2), 0))).toEqual([1, 2]);
   });
 });
