@@ -44,6 +44,11 @@ export class VectorCache {
     return this.vectors.size;
   }
 
+  /** Every key held (loaded and pending). */
+  keys(): string[] {
+    return [...this.vectors.keys()];
+  }
+
   has(key: string): boolean {
     return this.vectors.has(key);
   }

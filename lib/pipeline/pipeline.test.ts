@@ -142,8 +142,15 @@ describe("catalog pipeline on a real subset", () => {
     expect(result.scenes.composed + result.scenes.skipped).toBe(16);
     expect(result.scenes.computed).toBe(result.scenes.composed);
     const trainItems = items.filter((item) => item.split === "train");
-    const again = await loadSceneFeatures({ ...dirs(), maxPixels: 50_000_000 }, backbone, trainItems, { count: 16, seed: 5 });
+    // Worker threads make the very same composites: every key is found in the cache the training run filled.
+    const again = await loadSceneFeatures({ ...dirs(), maxPixels: 50_000_000 }, backbone, trainItems, { count: 16, seed: 5, workers: 2 });
     expect(again.stats).toMatchObject({ composed: result.scenes.composed, cached: result.scenes.composed, computed: 0 });
+    // ...and prepare them for the backbone exactly as this thread does (other seeds, two fresh caches).
+    const threaded = await loadSceneFeatures({ ...dirs(), cacheDir: path.join(root, "cache-threads"), maxPixels: 50_000_000 }, backbone, trainItems, { count: 12, seed: 6, workers: 2 });
+    const here = await loadSceneFeatures({ ...dirs(), cacheDir: path.join(root, "cache-here"), maxPixels: 50_000_000 }, backbone, trainItems, { count: 12, seed: 6, workers: 0 });
+    expect(threaded.stats.computed).toBe(threaded.stats.composed);
+    expect(threaded.items.map((item) => item.id)).toEqual(here.items.map((item) => item.id));
+    expect(Array.from(threaded.features)).toEqual(Array.from(here.features));
     expect(again.items.every((item) => item.split === "train")).toBe(true);
     expect(new Set(again.items.map((item) => item.label)).size).toBe(8);
     expect(again.features.length).toBe(again.items.length * backbone.features!.dim);

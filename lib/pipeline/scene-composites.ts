@@ -46,6 +46,33 @@ export type ComposeOptions = {
   workers?: number;
 };
 
+/** A composite to make: which product, on which background, from which seed; `item` and `background` stay on this thread. */
+export type PlannedScene = SceneJob & { item: CatalogItem; background: SceneBackground };
+
+/** The composites composeProductScenes makes, in order: kinds in turn, backgrounds in turn within a kind, seed `i` of `baseSeed`. */
+export function sceneJobs(catalogDir: string, items: readonly CatalogItem[], scenes: SceneBackgrounds, baseSeed: number, maxPixels: number): PlannedScene[] {
+  return items.map((item, i) => {
+    const kind = sceneKinds[i % sceneKinds.length]!;
+    const choices = scenes.backgrounds.get(kind)!;
+    const backgroundIndex = Math.floor(i / sceneKinds.length) % choices.length;
+    return {
+      i,
+      item,
+      kind,
+      background: choices[backgroundIndex]!,
+      backgroundIndex,
+      imagePath: imagePathFor(catalogDir, item),
+      seed: (Math.imul(baseSeed, 0x9e3779b1) + i) >>> 0,
+      maxPixels,
+    };
+  });
+}
+
+/** The part of a planned scene a worker thread needs. */
+export function toSceneJob({ item: _item, background: _background, ...job }: PlannedScene): SceneJob {
+  return job;
+}
+
 /** Composites whose `onScene` has not run yet, at most this many per worker (a bound on memory). */
 const IN_FLIGHT_PER_WORKER = 4;
 
@@ -64,24 +91,10 @@ export async function composeProductScenes(
   onScene: (scene: ProductScene, i: number) => Promise<void> | void,
   options: ComposeOptions = {},
 ): Promise<{ skipped: number }> {
-  const jobs: (SceneJob & { item: CatalogItem; kind: string; background: SceneBackground })[] = items.map((item, i) => {
-    const kind = sceneKinds[i % sceneKinds.length]!;
-    const choices = scenes.backgrounds.get(kind)!;
-    const backgroundIndex = Math.floor(i / sceneKinds.length) % choices.length;
-    return {
-      i,
-      item,
-      kind,
-      background: choices[backgroundIndex]!,
-      backgroundIndex,
-      imagePath: imagePathFor(catalogDir, item),
-      seed: (Math.imul(baseSeed, 0x9e3779b1) + i) >>> 0,
-      maxPixels,
-    };
-  });
+  const jobs = sceneJobs(catalogDir, items, scenes, baseSeed, maxPixels);
   const workers = options.workers ?? (items.length >= 64 ? os.availableParallelism() : 0);
   let skipped = 0;
-  const deliver = async (job: (typeof jobs)[number], bytes: Buffer | null) => {
+  const deliver = async (job: PlannedScene, bytes: Buffer | null) => {
     if (!bytes) skipped++;
     else await onScene({ item: job.item, bytes, kind: job.kind, background: job.background }, job.i);
   };
@@ -93,7 +106,7 @@ export async function composeProductScenes(
     pool: scenes.pool,
   } satisfies SceneWorkerData);
   try {
-    await mapInOrder(pool, jobs.map(({ item: _item, background: _background, ...job }) => job), pool.size * IN_FLIGHT_PER_WORKER, async (result, i) => {
+    await mapInOrder(pool, jobs.map(toSceneJob), pool.size * IN_FLIGHT_PER_WORKER, async (result, i) => {
       const job = jobs[i]!;
       await deliver(job, result.bytes ? Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength) : null);
     });

@@ -1,21 +1,28 @@
 import { createHash } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import type { CatalogItem } from "../catalog/types";
 import { defaultColourDescriptor } from "../colour/colour-descriptor";
 import { Embedder } from "../embed/embedder";
 import { VectorCache } from "../embed/vector-cache";
-import { normalisePixels } from "../image/preprocess";
-import type { ModelManifest } from "../model/manifest";
+import type { DecodeLimits } from "../image/decode";
+import { normalisePixels, preprocessImage } from "../image/preprocess";
+import type { ModelManifest, PreprocessConfig } from "../model/manifest";
 import { createProgress } from "../progress";
 import { prepareQuery } from "../region/query-region";
 import { sampleStratified } from "./evaluate-scenes";
 import type { ItemFeatureOptions } from "./item-features";
-import { composeProductScenes, loadSceneBackgrounds } from "./scene-composites";
+import { composeProductScenes, loadSceneBackgrounds, sceneJobs, toSceneJob } from "./scene-composites";
+import type { SceneFeatureJobResult, SceneFeatureWorkerData } from "./scene-feature-worker";
+import type { SceneJob } from "./scene-compose-worker";
+import { mapInOrder, startWorkerPool } from "../workers/worker-pool";
 
 export type SceneTrainingOptions = {
   /** Composites made (one per sampled product, stratified by label); 0 = none. */
   count: number;
   seed: number;
+  /** Worker threads composing and preparing; 0: this thread. Default: one per core for 64 composites or more. */
+  workers?: number;
 };
 
 export type SceneFeatures = {
@@ -31,6 +38,23 @@ const TRAIN_POOL = "dev" as const;
 const TRAIN_SALT = 0x7a1_5cee;
 const BATCH = 16;
 const FLUSH_EVERY_BATCHES = 8;
+
+/** The content key a composite's descriptor is cached under. */
+export function sceneKey(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
+ * A composite as the backbone sees it when a shopper sends it: `prepareQuery` with crop=auto (the
+ * region found, its background neutralised), or the whole photo for one that looks like a studio photo.
+ */
+export async function prepareScene(bytes: Uint8Array, preprocess: PreprocessConfig, limits: DecodeLimits): Promise<Float32Array> {
+  const prepared = await prepareQuery(bytes, preprocess, defaultColourDescriptor, limits, { source: "auto" });
+  return prepared.pixels ? normalisePixels(prepared.pixels, preprocess) : preprocessImage(bytes, preprocess, limits);
+}
+
+/** Composites per worker thread made ahead of the backbone. */
+const AHEAD_PER_WORKER = 4;
 
 /** Where the scene descriptors are cached, per backbone: keyed by the composite photo's sha256. */
 export function sceneFeatureCacheDir(cacheDir: string, backbone: ModelManifest): string {
@@ -68,7 +92,7 @@ export async function loadSceneFeatures(
   const runPending = () => {
     const batch = pending;
     pending = [];
-    // The backbone runs on ORT's threads while the next composites are made on this one.
+    // The backbone runs on ORT's threads while the next composites are made (on worker threads, or on this one).
     running = running.then(async () => {
       if (batch.length === 0) return;
       const out = await embedder.runBatch(batch.map((b) => b.pixels), true);
@@ -81,23 +105,41 @@ export async function loadSceneFeatures(
     });
     return running;
   };
+  // One composite: its row, and its pixels for the backbone unless its descriptor is cached already.
+  const onComposite = async (item: CatalogItem, key: string, pixels: () => Promise<Float32Array | null>) => {
+    rows.push({ item, key });
+    if (cache.has(key) || pending.some((p) => p.key === key)) {
+      cached++;
+      progress?.skip(1);
+      return;
+    }
+    pending.push({ key, pixels: (await pixels())! });
+    if (pending.length >= BATCH) {
+      await running;
+      void runPending();
+    }
+  };
+  const workers = scene.workers ?? (sample.length >= 64 ? os.availableParallelism() : 0);
+  let skipped = 0;
   try {
-    const { skipped } = await composeProductScenes(options.catalogDir, sample, backgrounds, scene.seed ^ TRAIN_SALT, options.maxPixels, async ({ item, bytes }) => {
-      const key = createHash("sha256").update(bytes).digest("hex");
-      rows.push({ item, key });
-      if (cache.has(key) || pending.some((p) => p.key === key)) {
-        cached++;
-        progress?.skip(1);
-        return;
+    if (workers > 0) {
+      // Composing and preparing are JavaScript on one core each: one worker thread per core does both.
+      const data: SceneFeatureWorkerData = { pool: TRAIN_POOL, preprocess: backbone.preprocess, cachedKeys: cache.keys() };
+      const pool = startWorkerPool<SceneJob, SceneFeatureJobResult>(new URL("./scene-feature-worker.ts", import.meta.url), workers, data);
+      try {
+        const jobs = sceneJobs(options.catalogDir, sample, backgrounds, scene.seed ^ TRAIN_SALT, options.maxPixels);
+        await mapInOrder(pool, jobs.map(toSceneJob), workers * AHEAD_PER_WORKER, async (result, i) => {
+          if (!result.key) skipped++;
+          else await onComposite(jobs[i]!.item, result.key, async () => result.pixels);
+        });
+      } finally {
+        await pool.close();
       }
-      const prepared = await prepareQuery(bytes, backbone.preprocess, defaultColourDescriptor, limits, { source: "auto" });
-      const pixels = prepared.pixels ? normalisePixels(prepared.pixels, backbone.preprocess) : await embedder.preprocess(bytes, limits);
-      pending.push({ key, pixels });
-      if (pending.length >= BATCH) {
-        await running;
-        void runPending();
-      }
-    });
+    } else {
+      ({ skipped } = await composeProductScenes(options.catalogDir, sample, backgrounds, scene.seed ^ TRAIN_SALT, options.maxPixels, ({ item, bytes }) =>
+        onComposite(item, sceneKey(bytes), () => prepareScene(bytes, backbone.preprocess, limits)),
+      { workers: 0 }));
+    }
     await running;
     await runPending();
     await cache.flush();

@@ -1,0 +1,28 @@
+// Worker-thread entry of loadSceneFeatures (lib/pipeline/scene-features.ts): composes each scene it
+// is sent and, unless its descriptor is cached already, prepares it for the backbone.
+import type { PreprocessConfig } from "../model/manifest";
+import type { ScenePool } from "../scene/scene-kinds";
+import { serveJobs } from "../workers/worker-pool";
+import { composeOne, loadSceneBackgrounds, type SceneBackgrounds } from "./scene-composites";
+import type { SceneJob } from "./scene-compose-worker";
+import { prepareScene, sceneKey } from "./scene-features";
+
+export type SceneFeatureWorkerData = { pool: ScenePool; preprocess: PreprocessConfig; cachedKeys: string[] };
+/** key null: nothing to cut out; pixels null: the descriptor of `key` is cached already. */
+export type SceneFeatureJobResult = { key: string | null; pixels: Float32Array | null };
+
+let scenes: Promise<SceneBackgrounds> | undefined;
+let cached: Set<string> | undefined;
+serveJobs<SceneJob, SceneFeatureJobResult, SceneFeatureWorkerData>(async (job, data) => {
+  scenes ??= loadSceneBackgrounds(data.pool);
+  cached ??= new Set(data.cachedKeys);
+  const background = (await scenes).backgrounds.get(job.kind)![job.backgroundIndex]!;
+  const bytes = await composeOne(job.imagePath, background, job.seed, job.maxPixels).catch((error: Error) => {
+    throw new Error(`Scene composite ${job.i}: ${error.message}`);
+  });
+  if (!bytes) return { result: { key: null, pixels: null } };
+  const key = sceneKey(bytes);
+  if (cached.has(key)) return { result: { key, pixels: null } };
+  const pixels = await prepareScene(bytes, data.preprocess, { maxPixels: job.maxPixels });
+  return { result: { key, pixels }, transfer: [pixels.buffer as ArrayBuffer] };
+});
