@@ -8,7 +8,6 @@ import { colourDescriptorDim, type ColourDescriptorConfig } from "../colour/colo
 import { describeStudioPhotoColour } from "../colour/studio-colour";
 import { VectorCache } from "../embed/vector-cache";
 import { mapInOrder, startWorkerPool } from "../workers/worker-pool";
-import type { ColourJob } from "./item-colour-worker";
 import type { ItemFeatureOptions } from "./item-features";
 
 /** Photos described at once per thread: sharp decodes them on its own threads while the masks run on this one. */
@@ -74,6 +73,9 @@ export async function loadItemColours(
   });
   return { colours, computed: todo.length - failed, failed, seconds: (performance.now() - started) / 1000 };
 }
+
+/** One photo for a colour worker thread (lib/pipeline/item-colour-worker.ts). */
+export type ColourJob = { imagePath: string; config: ColourDescriptorConfig; maxPixels: number };
 
 /** A stored photo's studio-masked colour descriptor; null when it cannot be read. */
 export async function describeCatalogPhoto(imagePath: string, config: ColourDescriptorConfig, maxPixels: number): Promise<Float32Array | null> {

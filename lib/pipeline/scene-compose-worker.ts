@@ -1,13 +1,7 @@
 // Worker-thread entry of composeProductScenes (lib/pipeline/scene-composites.ts): loads the
 // pool's backgrounds once, then composes each job it is sent and posts the JPEG back.
-import type { ScenePool } from "../scene/scene-kinds";
 import { serveJobs } from "../workers/worker-pool";
-import { composeOne, loadSceneBackgrounds, type SceneBackgrounds } from "./scene-composites";
-
-export type SceneWorkerData = { pool: ScenePool };
-export type SceneJob = { i: number; imagePath: string; kind: string; backgroundIndex: number; seed: number; maxPixels: number };
-/** The JPEG, or null: nothing to cut out. */
-export type SceneJobResult = { bytes: Uint8Array | null };
+import { composeOne, loadSceneBackgrounds, type SceneBackgrounds, type SceneJob, type SceneJobResult, type SceneWorkerData } from "./scene-composites";
 
 let scenes: Promise<SceneBackgrounds> | undefined;
 serveJobs<SceneJob, SceneJobResult, SceneWorkerData>(async (job, data) => {

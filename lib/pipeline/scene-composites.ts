@@ -8,7 +8,6 @@ import { composeScene } from "../scene/compose-scene";
 import { createPhotoBackground, createProceduralBackground, type SceneBackground } from "../scene/scene-background";
 import { sceneKinds, type ScenePool } from "../scene/scene-kinds";
 import { mapInOrder, startWorkerPool } from "../workers/worker-pool";
-import type { SceneJob, SceneJobResult, SceneWorkerData } from "./scene-compose-worker";
 
 /** A catalog product photographed on a scene: the photo, the product it shows, the scene kind. */
 export type ProductScene = { item: CatalogItem; bytes: Buffer; kind: string; background: SceneBackground };
@@ -45,6 +44,13 @@ export type ComposeOptions = {
    */
   workers?: number;
 };
+
+/** What a scene worker thread (lib/pipeline/scene-compose-worker.ts) is started with. */
+export type SceneWorkerData = { pool: ScenePool };
+/** One composite for a worker thread: the product photo, the background (by kind and place in its list), the seed. */
+export type SceneJob = { i: number; imagePath: string; kind: string; backgroundIndex: number; seed: number; maxPixels: number };
+/** The JPEG, or null: nothing to cut out. */
+export type SceneJobResult = { bytes: Uint8Array | null };
 
 /** A composite to make: which product, on which background, from which seed; `item` and `background` stay on this thread. */
 export type PlannedScene = SceneJob & { item: CatalogItem; background: SceneBackground };

@@ -1,15 +1,8 @@
 // Worker-thread entry of loadSceneFeatures (lib/pipeline/scene-features.ts): composes each scene it
 // is sent and, unless its descriptor is cached already, prepares it for the backbone.
-import type { PreprocessConfig } from "../model/manifest";
-import type { ScenePool } from "../scene/scene-kinds";
 import { serveJobs } from "../workers/worker-pool";
-import { composeOne, loadSceneBackgrounds, type SceneBackgrounds } from "./scene-composites";
-import type { SceneJob } from "./scene-compose-worker";
-import { prepareScene, sceneKey } from "./scene-features";
-
-export type SceneFeatureWorkerData = { pool: ScenePool; preprocess: PreprocessConfig; cachedKeys: string[] };
-/** key null: nothing to cut out; pixels null: the descriptor of `key` is cached already. */
-export type SceneFeatureJobResult = { key: string | null; pixels: Float32Array | null };
+import { composeOne, loadSceneBackgrounds, type SceneBackgrounds, type SceneJob } from "./scene-composites";
+import { prepareScene, sceneKey, type SceneFeatureJobResult, type SceneFeatureWorkerData } from "./scene-features";
 
 let scenes: Promise<SceneBackgrounds> | undefined;
 let cached: Set<string> | undefined;

@@ -12,9 +12,8 @@ import { createProgress } from "../progress";
 import { prepareQuery } from "../region/query-region";
 import { sampleStratified } from "./evaluate-scenes";
 import type { ItemFeatureOptions } from "./item-features";
-import { composeProductScenes, loadSceneBackgrounds, sceneJobs, toSceneJob } from "./scene-composites";
-import type { SceneFeatureJobResult, SceneFeatureWorkerData } from "./scene-feature-worker";
-import type { SceneJob } from "./scene-compose-worker";
+import { composeProductScenes, loadSceneBackgrounds, sceneJobs, toSceneJob, type SceneJob } from "./scene-composites";
+import type { ScenePool } from "../scene/scene-kinds";
 import { mapInOrder, startWorkerPool } from "../workers/worker-pool";
 
 export type SceneTrainingOptions = {
@@ -52,6 +51,11 @@ export async function prepareScene(bytes: Uint8Array, preprocess: PreprocessConf
   const prepared = await prepareQuery(bytes, preprocess, defaultColourDescriptor, limits, { source: "auto" });
   return prepared.pixels ? normalisePixels(prepared.pixels, preprocess) : preprocessImage(bytes, preprocess, limits);
 }
+
+/** What a scene-feature worker thread (lib/pipeline/scene-feature-worker.ts) is started with. */
+export type SceneFeatureWorkerData = { pool: ScenePool; preprocess: PreprocessConfig; cachedKeys: string[] };
+/** key null: nothing to cut out; pixels null: the descriptor of `key` is cached already. */
+export type SceneFeatureJobResult = { key: string | null; pixels: Float32Array | null };
 
 /** Composites per worker thread made ahead of the backbone. */
 const AHEAD_PER_WORKER = 4;
