@@ -96,7 +96,7 @@ export function initialHeadParams(config: HeadConfig, seed: number): HeadParams 
   return { ...(w1 ? { w1, b1: new Float32Array(hiddenDim) } : {}), w2, b2: new Float32Array(embedDim), wc };
 }
 
-/** A seeded xorshift32 stream for dropout masks: one multiply-free step per value, 5× cheaper than a closure call per value. */
+/** A seeded xorshift32 stream for dropout masks: one multiply-free step per value, half the cost of a PRNG closure call per value. */
 export class DropoutStream {
   private state: number;
 
