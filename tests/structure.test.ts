@@ -17,7 +17,7 @@ const rootWebFiles = ["instrumentation.ts", "proxy.ts", "middleware.ts"];
  * a row above. Every folder of lib/ must be listed: a new one gets its row here.
  */
 const layers: readonly (readonly string[])[] = [
-  ["lib/errors", "lib/fs", "lib/random", "lib/matrix", "lib/net", "lib/progress", "lib/plural"],
+  ["lib/errors", "lib/fs", "lib/random", "lib/matrix", "lib/net", "lib/progress", "lib/plural", "lib/workers"],
   ["lib/onnx", "lib/image", "lib/colour", "lib/scene", "lib/catalog"],
   ["lib/config", "lib/index", "lib/metrics", "lib/train", "lib/text"],
   ["lib/model"],
@@ -32,7 +32,7 @@ const layers: readonly (readonly string[])[] = [
 
 /**
  * Imports narrower than the layers: the served graph is built from the trainer's weights, so
- * lib/model reads the shapes in lib/train/types.ts, never the trainer itself (TF.js).
+ * lib/model reads the shapes in lib/train/types.ts, never the trainer itself.
  */
 const narrowImports: ReadonlyArray<{ from: string; to: string; only: readonly string[] }> = [
   { from: "lib/model", to: "lib/train", only: ["lib/train/types.ts"] },
