@@ -35,7 +35,13 @@ describe("loadItemColours", () => {
     const dim = colourDescriptorDim(defaultColourDescriptor);
     const run = (cache: string, workers: number) =>
       loadItemColours({ cacheDir: path.join(dir, cache), catalogDir: path.join(dir, "catalog"), maxPixels: 1_000_000, workers }, defaultColourDescriptor, items);
-    const here = await run("cache-a", 0);
+    const written: string[] = [];
+    const here = await loadItemColours(
+      { cacheDir: path.join(dir, "cache-a"), catalogDir: path.join(dir, "catalog"), maxPixels: 1_000_000, workers: 0, progress: { write: (t: string) => written.push(t) } },
+      defaultColourDescriptor,
+      items,
+    );
+    expect(written.join("")).toMatch(/colours done: 5\/5/);
     const threaded = await run("cache-b", 2);
     expect(here).toMatchObject({ computed: 4, failed: 1 });
     expect(threaded).toMatchObject({ computed: 4, failed: 1 });

@@ -7,6 +7,7 @@ import type { CatalogItem } from "../catalog/types";
 import { colourDescriptorDim, type ColourDescriptorConfig } from "../colour/colour-descriptor";
 import { describeStudioPhotoColour } from "../colour/studio-colour";
 import { VectorCache } from "../embed/vector-cache";
+import { createProgress } from "../progress";
 import { mapInOrder, startWorkerPool } from "../workers/worker-pool";
 import type { ItemFeatureOptions } from "./item-features";
 
@@ -29,7 +30,7 @@ export function colourCacheDir(cacheDir: string, config: ColourDescriptorConfig)
  * A photo that cannot be read keeps a zero row: it then matches no colour.
  */
 export async function loadItemColours(
-  options: Pick<ItemFeatureOptions, "cacheDir" | "catalogDir" | "maxPixels"> & {
+  options: Pick<ItemFeatureOptions, "cacheDir" | "catalogDir" | "maxPixels" | "progress"> & {
     /** Worker threads describing photos; 0: this thread. Default: one per core for 512 photos or more. */
     workers?: number;
   },
@@ -42,9 +43,11 @@ export async function loadItemColours(
   const todo = [...new Map(items.filter((item) => !cache.has(item.imageHash)).map((item) => [item.imageHash, item])).values()];
   let failed = 0;
   let done = 0;
+  const progress = todo.length > 0 ? createProgress({ label: "colours", total: todo.length, unit: "photo", sink: options.progress }) : undefined;
   const store = async (item: CatalogItem, colour: Float32Array | null) => {
     if (colour) cache.put(item.imageHash, colour);
     else failed++;
+    progress?.advance();
     // Durable every FLUSH_EVERY photos: a killed run keeps what it described.
     if (++done % FLUSH_EVERY === 0) await cache.flush();
   };
@@ -66,6 +69,7 @@ export async function loadItemColours(
     }
   }
   await cache.flush();
+  progress?.finish();
   const colours = new Float32Array(items.length * dim);
   items.forEach((item, row) => {
     const colour = cache.get(item.imageHash);
