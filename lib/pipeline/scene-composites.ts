@@ -52,6 +52,21 @@ export type SceneJob = { i: number; imagePath: string; kind: string; backgroundI
 /** The JPEG, or null: nothing to cut out. */
 export type SceneJobResult = { bytes: Uint8Array | null };
 
+/**
+ * A worker thread's composite for `job`: the pool's backgrounds loaded once per thread (same order
+ * as on the main thread, so `backgroundIndex` names the same one), an error naming the composite.
+ */
+export function createJobComposer(pool: ScenePool): (job: SceneJob) => Promise<Buffer | null> {
+  let scenes: Promise<SceneBackgrounds> | undefined;
+  return async (job) => {
+    scenes ??= loadSceneBackgrounds(pool);
+    const background = (await scenes).backgrounds.get(job.kind)![job.backgroundIndex]!;
+    return composeOne(job.imagePath, background, job.seed, job.maxPixels).catch((error: Error) => {
+      throw new Error(`Scene composite ${job.i}: ${error.message}`);
+    });
+  };
+}
+
 /** A composite to make: which product, on which background, from which seed; `item` and `background` stay on this thread. */
 export type PlannedScene = SceneJob & { item: CatalogItem; background: SceneBackground };
 
