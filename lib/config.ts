@@ -19,6 +19,13 @@ const envSchema = z.object({
    * rescored exactly, recall@10 in docs/performance.md) or `fp32` (exact up to float rounding).
    */
   SEARCH_PRECISION: z.enum(["int8", "fp32"]).default("int8"),
+  /**
+   * How an unfiltered search finds its candidates: `auto` walks the generation's HNSW graphs once
+   * they are loaded (the whole catalog and one per category; approximate, recall@10 in
+   * docs/performance.md) and scans exactly until then or when there are none; `flat` always scans
+   * exactly; `hnsw` refuses to start without graphs.
+   */
+  SEARCH_INDEX: z.enum(["auto", "flat", "hnsw"]).default("auto"),
   /** A search or add body must arrive within this many ms (an import may pause this long between chunks); 408 past it. */
   UPLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** Import archives: an entry larger than this is skipped and reported. */

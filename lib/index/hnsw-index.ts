@@ -108,6 +108,15 @@ export class HnswIndex {
     return this.rescore(query, rows, k);
   }
 
+  /**
+   * The rows of one graph walk for `want` neighbours, nearest first by the graph's own distances
+   * (not rescored), only rows `keep` accepts when given. For callers that score on their own vectors.
+   */
+  candidates(query: Float32Array, want: number, keep?: (row: number) => boolean): number[] {
+    if (query.length !== this.dim) throw new AppError("bad_request", `Query has ${query.length} floats, expected ${this.dim}`);
+    return this.walk(query, Math.min(want, this.count), keep);
+  }
+
   /** Writes the bare hnswlib graph (no sidecar, not atomic): use saveHnswIndex. */
   async writeGraph(file: string): Promise<void> {
     await this.graph.writeIndex(file);

@@ -25,11 +25,11 @@ describe("OrtScorer", () => {
 
 describe("int8 OrtScorer", () => {
   it("quantises each row on its own symmetric scale, laid out [dim, count]", () => {
-    // Row 0 (1, -0.5, 0.25): scale 1/127; row 1 (0, 0.02, -0.01): scale 0.02/127, full resolution too.
+    // Row 0 (1, -0.5, 0.25): scale 1/63; row 1 (0, 0.02, -0.01): scale 0.02/63, full resolution too.
     const { rowsT, scales } = quantizeRows(Float32Array.of(1, -0.5, 0.25, 0, 0.02, -0.01), 3);
-    expect(Array.from(scales)).toEqual([Math.fround(1 / 127), Math.fround(0.02 / 127)]);
-    // Laid out dimension by dimension: (row 0, row 1) of d0, d1, d2; −63.5 rounds to −63 (Math.round).
-    expect(Array.from(rowsT)).toEqual([127, 0, -63, 127, 32, -63]);
+    expect(Array.from(scales)).toEqual([Math.fround(1 / 63), Math.fround(0.02 / 63)]);
+    // Laid out dimension by dimension: (row 0, row 1) of d0, d1, d2; −31.5 rounds to −31 (Math.round), 15.75 to 16.
+    expect(Array.from(rowsT)).toEqual([63, 0, -31, 63, 16, -31]);
     expect(Array.from(quantizeRows(new Float32Array(3), 3).rowsT)).toEqual([0, 0, 0]); // a zero row stays zero
   });
 

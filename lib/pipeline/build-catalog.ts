@@ -72,7 +72,7 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<BuildC
   const { index } = await embedItems(options.modelsDir, model, kept, keptFeatures, await loadColoursFor(options, model, kept));
   const published = await publishCatalog(options.catalogDir, { ...manifest, itemCount: kept.length }, kept, {
     report,
-    indexes: [{ modelId: model.id, save: (file) => saveModelIndex(file, model, index) }],
+    indexes: [{ modelId: model.id, save: (file) => saveModelIndex(file, model, index, kept, log) }],
   });
   const indexFile = indexPathFor(published.generationDir, model.id);
   const t3 = Date.now();
@@ -94,7 +94,7 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<BuildC
  * The index file is added to that generation atomically; its items never change.
  */
 export async function reindexCatalog(
-  options: ItemFeatureOptions & { modelName?: string },
+  options: ItemFeatureOptions & { modelName?: string; log?: (line: string) => void },
   /** The model to index for; the served one when omitted (a freshly trained, unpublished model otherwise). */
   model?: ModelManifest,
 ): Promise<{ model: ModelManifest; indexFile: string; items: number }> {
@@ -105,6 +105,6 @@ export async function reindexCatalog(
   if (stats.failed.length > 0) throw new AppError("internal", `${stats.failed.length} catalog images failed to embed`);
   const { index } = await embedItems(options.modelsDir, model, items, features, await loadColoursFor(options, model, items));
   const indexFile = indexPathFor(generationDir, model.id);
-  await saveModelIndex(indexFile, model, index);
+  await saveModelIndex(indexFile, model, index, items, options.log);
   return { model, indexFile, items: items.length };
 }

@@ -1,9 +1,12 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
 import type { CatalogItem } from "../catalog/types";
 import { fuseItemVectors } from "../colour/colour-fusion";
 import { embedFeatures } from "../embed/embed-features";
 import { AppError } from "../errors";
 import { FlatIndex } from "../index/flat-index";
 import { saveFlatIndex } from "../index/index-file";
+import { ANN_MIN_ROWS, annDirFor, LabelAnnIndex } from "../index/label-ann";
 import { indexDimOf, type ModelManifest } from "../model/manifest";
 import { loadItemColours } from "./item-colours";
 import type { ItemFeatureOptions } from "./item-features";
@@ -39,7 +42,33 @@ export async function loadColoursFor(
   return model.colour ? (await loadItemColours(options, model.colour.descriptor, items)).colours : undefined;
 }
 
-/** Writes a model's flat index to `file` (atomically) with the header meta the service checks. */
-export async function saveModelIndex(file: string, model: ModelManifest, index: FlatIndex): Promise<void> {
-  await saveFlatIndex(file, index, { modelId: model.id, modelName: model.name, builtAt: new Date().toISOString() });
+/**
+ * Writes a model's flat index to `file` (atomically) with the header meta the service checks and,
+ * for a trained model over a large catalog, its search graphs beside it (lib/index/label-ann.ts:
+ * the whole catalog and one per label of `items`, in row order).
+ */
+export async function saveModelIndex(
+  file: string,
+  model: ModelManifest,
+  index: FlatIndex,
+  items: readonly Pick<CatalogItem, "label">[],
+  log?: (line: string) => void,
+): Promise<void> {
+  const header = await saveFlatIndex(file, index, { modelId: model.id, modelName: model.name, builtAt: new Date().toISOString() });
+  if (model.kind !== "trained" || index.count < ANN_MIN_ROWS) return;
+  const t0 = performance.now();
+  const labels = items.map((item) => item.label);
+  const dir = annDirFor(file, header.contentId);
+  await LabelAnnIndex.build(index, labels).save(dir, { contentId: header.contentId, labels });
+  await removeOtherGraphs(file, dir);
+  log?.(`search graphs: ${index.count} rows, one graph per label → ${dir} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+/** Removes graphs of earlier contents of `file` (the index was rebuilt in place). */
+async function removeOtherGraphs(file: string, keep: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.ann-`;
+  for (const name of await fs.readdir(dir)) {
+    if (name.startsWith(prefix) && path.join(dir, name) !== keep) await fs.rm(path.join(dir, name), { recursive: true, force: true });
+  }
 }

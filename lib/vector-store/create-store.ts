@@ -13,7 +13,7 @@ export type StoreModel = { id: string; dim: number };
  * store holds the served model's vectors, or this throws `not_ready`.
  */
 export async function createVectorStore(
-  config: Pick<Config, "VECTOR_BACKEND" | "DATABASE_URL" | "DATABASE_POOL_MAX" | "CATALOG_DIR" | "ORT_THREADS" | "SEARCH_PRECISION">,
+  config: Pick<Config, "VECTOR_BACKEND" | "DATABASE_URL" | "DATABASE_POOL_MAX" | "CATALOG_DIR" | "ORT_THREADS" | "SEARCH_PRECISION" | "SEARCH_INDEX">,
   model: StoreModel,
 ): Promise<VectorStore> {
   if (config.VECTOR_BACKEND === "pgvector") {
@@ -28,5 +28,8 @@ export async function createVectorStore(
     });
   }
   // EmbeddedStore.open already refuses an index built for another model or dimension.
-  return EmbeddedStore.open(config.CATALOG_DIR, model, { accelerate: { threads: config.ORT_THREADS, precision: config.SEARCH_PRECISION } });
+  return EmbeddedStore.open(config.CATALOG_DIR, model, {
+    accelerate: { threads: config.ORT_THREADS, precision: config.SEARCH_PRECISION },
+    graphs: config.SEARCH_INDEX,
+  });
 }

@@ -11,6 +11,7 @@ import { applyRecord, catchUp, exclusive, isSameLog, loadGeneration, problemsOf,
 import type { LogFileSystem } from "./log-file";
 import { withFileLock } from "./log-lock";
 import type { OrtScorerOptions } from "../../index/ort-scorer";
+import type { GraphUse } from "./live-rows";
 
 /** How long a process keeps serving its generation after a newer one failed to load, before trying again. */
 const RELOAD_RETRY_MS = 5_000;
@@ -27,6 +28,8 @@ export type EmbeddedStoreInfo = StoreInfo & { generation: string | null; logByte
 export type EmbeddedStoreOptions = {
   /** Search large catalogs with the onnxruntime scorer (lib/index/ort-scorer.ts); off by default. */
   accelerate?: OrtScorerOptions;
+  /** Unfiltered searches walk the generation's HNSW graphs (lib/index/label-ann.ts): see GraphUse; `flat` by default. */
+  graphs?: GraphUse;
   /** The file operations of the change-log writer (default: node:fs); a test passes a failing one. */
   logFs?: LogFileSystem;
 };
@@ -44,14 +47,15 @@ export class EmbeddedStore implements VectorStore {
 
   /** Opens the served generation of `catalogDir` for a model and replays its change log. */
   static async open(catalogDir: string, model: { id: string; dim: number }, options: EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
-    const state = await loadGeneration(catalogDir, model, options.accelerate);
+    const state = await loadGeneration(catalogDir, model, options);
     return new EmbeddedStore(catalogDir, model.id, model.dim, state, options);
   }
 
-  /** Which generation is served, how much log it carries and whether that log is sound; every search is exact (flat). */
+  /** Which generation is served, how much log it carries, whether that log is sound, and whether unfiltered searches walk graphs (hnsw) or scan (flat). */
   info(): EmbeddedStoreInfo {
     const { state } = this;
-    return { indexId: state.indexId, indexKind: "flat", generation: state.generation, logBytes: state.offset, problems: problemsOf(state) };
+    const indexKind = state.rows.walksGraphs ? "hnsw" : "flat";
+    return { indexId: state.indexId, indexKind, generation: state.generation, logBytes: state.offset, problems: problemsOf(state) };
   }
 
   /** The live records and their vectors, compact and in row order (for reports). */
@@ -92,7 +96,7 @@ export class EmbeddedStore implements VectorStore {
       // A generation that fails to load (say, built for another model) must not take search down:
       // keep serving the loaded one, say why, and try again a little later.
       if (Date.now() < this.retryReloadAt) return false;
-      this.reloading ??= loadGeneration(this.catalogDir, { id: this.modelId, dim: this.dim }, this.options.accelerate)
+      this.reloading ??= loadGeneration(this.catalogDir, { id: this.modelId, dim: this.dim }, this.options)
         .then((state) => {
           this.state = state;
           return true;

@@ -5,6 +5,13 @@ import { TextIndex } from "../../text/text-index";
 import { FilterMasks } from "./filter-masks";
 import { hasFilters, type StoreHit, type StoreQuery, type TextStoreQuery } from "../types";
 import type { OrtScorerOptions } from "../../index/ort-scorer";
+import type { LabelAnnIndex } from "../../index/label-ann";
+
+/**
+ * Whether unfiltered searches walk the generation's HNSW graphs: `auto` once they are loaded,
+ * `hnsw` required at load, `flat` never (see SEARCH_INDEX in lib/config.ts).
+ */
+export type GraphUse = "auto" | "flat" | "hnsw";
 
 // Below this many rows the JavaScript kernel answers in about a millisecond anyway.
 const ACCELERATE_MIN_ROWS = 4096;
@@ -12,6 +19,8 @@ const ACCELERATE_MIN_ROWS = 4096;
 const ACCELERATE_MAX_FLOATS = 128 * 1024 * 1024;
 // Rows must have been stable this long before a scorer is built for them.
 const ACCELERATE_AFTER_MS = 2000;
+// Past this many rows added or changed since the graphs were built, an exact scan is the cheaper answer.
+const GRAPH_MAX_SIDE_ROWS = 2048;
 
 /**
  * The served rows of a catalog generation plus its logged changes, in memory.
@@ -29,6 +38,11 @@ export class LiveRows {
   private readonly labelIds = new Map<string, number>();
   private readonly rowById = new Map<string, number>();
   private dead = 0;
+  /** Rows as loaded: the rows the generation's graphs were built over. */
+  private readonly baseCount: number;
+  /** Base rows whose vector or label changed since load: their graph entries are stale. */
+  private readonly changedBase = new Set<number>();
+  private graphs: LabelAnnIndex | undefined;
   /** Bumped on every change; caches below are keyed on it. */
   private version = 0;
   /** When the rows last changed (ms since epoch); 0 for the rows as loaded. */
@@ -54,6 +68,7 @@ export class LiveRows {
     this.items = [...items];
     this.ids = items.map((item) => item.id);
     this.vectors = vectors;
+    this.baseCount = items.length;
     this.alive = new Uint8Array(items.length).fill(1);
     this.labelOfRow = new Int32Array(items.length);
     items.forEach((item, row) => {
@@ -101,6 +116,7 @@ export class LiveRows {
     } else {
       if (this.alive[row] === 0) this.dead--;
       this.items[row] = item;
+      if (row < this.baseCount) this.changedBase.add(row);
     }
     this.alive[row] = 1;
     this.labelOfRow[row] = this.labelId(item.label);
@@ -111,6 +127,7 @@ export class LiveRows {
 
   /** Replaces a live row's record (same id), keeping its vector. */
   replaceItem(row: number, item: CatalogItem): void {
+    if (row < this.baseCount && item.label !== this.items[row]!.label) this.changedBase.add(row);
     this.items[row] = item;
     this.labelOfRow[row] = this.labelId(item.label);
     this.text?.set(row, item);
@@ -142,15 +159,29 @@ export class LiveRows {
     return { items, vectors };
   }
 
+  /** Walks graphs built over the rows as loaded (same vectors and labels) for unfiltered searches from now on. */
+  useGraphs(graphs: LabelAnnIndex): void {
+    if (graphs.count !== this.baseCount || graphs.dim !== this.dim) throw new AppError("internal", "The search graphs do not match the loaded rows");
+    this.graphs = graphs;
+  }
+
+  /** Whether unfiltered searches walk graphs now (else every search scans exactly). */
+  get walksGraphs(): boolean {
+    return this.graphs !== undefined;
+  }
+
   /**
-   * Exact search over the live rows; see StoreQuery. Large, settled row sets are
-   * searched by an onnxruntime scorer (FlatIndex.searchAsync), built in the
-   * background once no change has come for a while.
+   * Search over the live rows; see StoreQuery. Unfiltered searches walk the graphs when
+   * there are some (approximate: lib/index/label-ann.ts); the rest scan exactly. Large,
+   * settled row sets are scanned by an onnxruntime scorer (FlatIndex.searchAsync), built
+   * in the background once no change has come for a while.
    */
   async search(vector: Float32Array, query: StoreQuery): Promise<StoreHit[]> {
     const cache = this.cache();
     const n = this.ids.length;
     cache.index ??= new FlatIndex(this.dim, this.ids.slice(), this.vectors.subarray(0, n * this.dim));
+    const walked = this.searchGraphs(cache.index, vector, query);
+    if (walked) return walked;
     this.maybeAccelerate(cache.index);
     let mask = this.rowMask(query);
     if (query.text !== undefined) {
@@ -162,6 +193,27 @@ export class LiveRows {
     const boost = query.labelBoost ? this.boostFor(query.labelBoost, n) : undefined;
     const hits = await cache.index.searchAsync(vector, query.k, { mask, boost, exclude });
     return hits.map((hit) => ({ item: this.items[hit.row]!, score: hit.score }));
+  }
+
+  /** The graph walk of an unfiltered search, or undefined when it must scan (filters, words, no graphs, many changes). */
+  private searchGraphs(index: FlatIndex, vector: Float32Array, query: StoreQuery): StoreHit[] | undefined {
+    const graphs = this.graphs;
+    if (!graphs || hasFilters(query.filters) || query.text !== undefined) return undefined;
+    const side: number[] = [];
+    for (const row of this.changedBase) if (this.alive[row] === 1) side.push(row);
+    for (let row = this.baseCount; row < this.ids.length; row++) if (this.alive[row] === 1) side.push(row);
+    if (side.length > GRAPH_MAX_SIDE_ROWS) return undefined;
+    const settled = this.dead === 0 && this.changedBase.size === 0;
+    const top = graphs.search(vector, {
+      k: query.k,
+      boost: query.labelBoost,
+      exclude: new Set(this.excludedRows(query.excludeIds)),
+      usable: settled ? undefined : (row) => this.alive[row] === 1 && !this.changedBase.has(row),
+      extraRows: side,
+      score: (row) => index.score(vector, row),
+      labelOf: (row) => this.items[row]!.label,
+    });
+    return top.map((hit) => ({ item: this.items[hit.row]!, score: hit.score }));
   }
 
   /** Live rows matching every term of `text` under the filters, best BM25 score first; `score` is that BM25 score. */

@@ -7,6 +7,8 @@ import type { StoreProblem } from "../types";
 import { changeLogPaths, decodeVector, readChangeLog, type ChangeRecord, type LogCorruption } from "./change-log";
 import { LiveRows } from "./live-rows";
 import type { OrtScorerOptions } from "../../index/ort-scorer";
+import { annDirFor, LabelAnnIndex } from "../../index/label-ann";
+import type { GraphUse } from "./live-rows";
 
 /** The command that repairs a corrupt change log (scripts/catalog-repair.ts). */
 export const REPAIR_COMMAND = "npm run catalog:repair";
@@ -36,9 +38,14 @@ export type Loaded = {
 export type LogIdentity = { ino: number; size: number; mtimeMs: number };
 
 /** Loads the served generation of `catalogDir` for a model and replays its change log. */
-export async function loadGeneration(catalogDir: string, model: { id: string; dim: number }, accelerate?: OrtScorerOptions): Promise<Loaded> {
+export async function loadGeneration(
+  catalogDir: string,
+  model: { id: string; dim: number },
+  options: { accelerate?: OrtScorerOptions; graphs?: GraphUse } = {},
+): Promise<Loaded> {
   const { items, generation, generationDir } = await readCatalog(catalogDir);
-  const { index, header } = await loadFlatIndex(indexPathFor(generationDir, model.id)).catch((error: unknown) => {
+  const indexFile = indexPathFor(generationDir, model.id);
+  const { index, header } = await loadFlatIndex(indexFile).catch((error: unknown) => {
     throw new AppError("not_ready", `No index of ${catalogDir} for model ${model.id}: run \`npm run catalog:build\``, { cause: error });
   });
   if (header.meta.modelId !== model.id || index.dim !== model.dim) {
@@ -51,13 +58,28 @@ export async function loadGeneration(catalogDir: string, model: { id: string; di
     generation,
     generationDir,
     indexId: header.contentId.slice(0, 16),
-    rows: new LiveRows(index.dim, items, index.vectors, accelerate),
+    rows: new LiveRows(index.dim, items, index.vectors, options.accelerate),
     offset: 0,
     records: 0,
     sealed: false,
     chain: Promise.resolve(),
     writing: false,
   };
+  const graphs = options.graphs ?? "flat";
+  if (graphs !== "flat") {
+    // The graphs load in the background (a few hundred ms for 40K rows): searches scan exactly until then.
+    const load = LabelAnnIndex.load(annDirFor(indexFile, header.contentId), index, { contentId: header.contentId, labels: items.map((item) => item.label) });
+    if (graphs === "hnsw") {
+      const ann = await load;
+      if (!ann) throw new AppError("not_ready", `SEARCH_INDEX=hnsw, but generation ${generation ?? "(legacy)"} has no search graphs for model ${model.id}: run \`npm run train\` or use SEARCH_INDEX=auto`);
+      state.rows.useGraphs(ann);
+    } else {
+      void load.then(
+        (ann) => ann && state.rows.useGraphs(ann),
+        (error: unknown) => console.warn(`[catalog] searching exactly: the search graphs of ${indexFile} do not load:`, error),
+      );
+    }
+  }
   await catchUp(state);
   return state;
 }
