@@ -95,13 +95,19 @@ export class LabelAnnIndex {
     const exclude = q.exclude ?? new Set<number>();
     const want = q.k + exclude.size;
     const boostOf = (row: number) => Math.fround(q.boost?.[q.labelOf(row)] ?? 0);
-    const plainWalk = this.walk(this.all, query, Math.max(want, this.all.params.efSearch), q.usable);
+    const scores = new Map<number, number>();
+    const scoreOf = (row: number) => {
+      let score = scores.get(row);
+      if (score === undefined) scores.set(row, (score = q.score(row)));
+      return score;
+    };
+    const plainWalk = this.plainWalk(query, Math.max(want, this.all.params.efSearch), q.usable);
     const candidates = new Set<number>([...plainWalk, ...(q.extraRows ?? [])]);
     const rank = () =>
       [...candidates]
         .filter((row) => !exclude.has(row))
         .map((row) => {
-          const score = q.score(row);
+          const score = scoreOf(row);
           return { row, score, ranked: Math.fround(score + boostOf(row)) };
         })
         .sort((a, b) => b.ranked - a.ranked || a.row - b.row);
@@ -112,7 +118,7 @@ export class LabelAnnIndex {
       // boost lifts a row from below that cosine past the current k-th ranked score can add rows.
       // (Asking for every row returns every usable one: nothing lies below the walk then.)
       const walkedAll = Math.max(want, this.all.params.efSearch) >= this.all.count;
-      const floor = plainWalk.length === 0 ? -Infinity : Math.min(...plainWalk.map((row) => q.score(row)));
+      const floor = plainWalk.length === 0 ? -Infinity : Math.min(...plainWalk.map(scoreOf));
       const kth = ranked.length >= q.k ? ranked[q.k - 1]!.ranked : -Infinity;
       let added = false;
       for (const [label, b] of boosts) {
@@ -132,6 +138,21 @@ export class LabelAnnIndex {
     const local = this.walk(part.graph, query, want, q.usable && ((i: number) => q.usable!(part.rows[i]!)));
     return local.map((i) => part.rows[i]!);
   }
+
+  /**
+   * The catalog graph's walk, remembered for the last query when every row is usable: a photo search
+   * asks for the plain neighbours and then, when they cannot prove the boosted answer, for that
+   * answer, with the same vector (compared value by value, so a changed query never reuses it).
+   */
+  private plainWalk(query: Float32Array, want: number, usable: ((row: number) => boolean) | undefined): number[] {
+    const last = this.lastWalk;
+    if (!usable && last && last.want === want && sameValues(last.query, query)) return last.rows;
+    const rows = this.walk(this.all, query, want, usable);
+    this.lastWalk = usable ? undefined : { query: query.slice(), want, rows };
+    return rows;
+  }
+
+  private lastWalk: { query: Float32Array; want: number; rows: number[] } | undefined;
 
   /** Rows of a graph walk (no rescoring: the caller scores on its current vectors). */
   private walk(graph: HnswIndex, query: Float32Array, want: number, usable: ((row: number) => boolean) | undefined): number[] {
@@ -205,6 +226,12 @@ const MANIFEST = "ann.json";
 /** Where the graphs of an index file with content id `contentId` live (content-addressed, beside it). */
 export function annDirFor(indexFile: string, contentId: string): string {
   return `${indexFile}.ann-${contentId.slice(0, 16)}`;
+}
+
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function groupRows(labels: readonly string[]): { label: string; rows: Int32Array }[] {

@@ -6,7 +6,7 @@ import { embedFeatures } from "../embed/embed-features";
 import { AppError } from "../errors";
 import { FlatIndex } from "../index/flat-index";
 import { saveFlatIndex } from "../index/index-file";
-import { ANN_MIN_ROWS, annDirFor, LabelAnnIndex } from "../index/label-ann";
+import { ANN_EXACT_LABEL_ROWS, ANN_MIN_ROWS, annDirFor, LabelAnnIndex } from "../index/label-ann";
 import { indexDimOf, type ModelManifest } from "../model/manifest";
 import { loadItemColours } from "./item-colours";
 import type { ItemFeatureOptions } from "./item-features";
@@ -57,11 +57,12 @@ export async function saveModelIndex(
   const header = await saveFlatIndex(file, index, { modelId: model.id, modelName: model.name, builtAt: new Date().toISOString() });
   if (model.kind !== "trained" || index.count < ANN_MIN_ROWS) return;
   const t0 = performance.now();
+  log?.(`search graphs: building over ${index.count} rows (the catalog, and each label of ≥ ${ANN_EXACT_LABEL_ROWS} rows)…`);
   const labels = items.map((item) => item.label);
   const dir = annDirFor(file, header.contentId);
   await LabelAnnIndex.build(index, labels).save(dir, { contentId: header.contentId, labels });
   await removeOtherGraphs(file, dir);
-  log?.(`search graphs: ${index.count} rows, one graph per label → ${dir} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  log?.(`search graphs: done in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${dir}`);
 }
 
 /** Removes graphs of earlier contents of `file` (the index was rebuilt in place). */

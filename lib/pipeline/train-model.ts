@@ -199,7 +199,8 @@ export async function publishTrainedModel(
   model: ModelManifest,
   options: Pick<TrainModelOptions, "modelsDir" | "cacheDir" | "catalogDir" | "maxPixels" | "progress"> & { reindex: boolean },
 ): Promise<{ indexFile?: string; removed: string[] }> {
-  const indexFile = options.reindex ? (await reindexCatalog(options, model)).indexFile : undefined;
+  const log = options.progress && ((line: string) => void options.progress!.write(`${line}\n`));
+  const indexFile = options.reindex ? (await reindexCatalog({ ...options, log }, model)).indexFile : undefined;
   const previous = (await pathExists(manifestPath(options.modelsDir, model.name)))
     ? await readModelManifest(options.modelsDir, model.name).catch(() => undefined)
     : undefined;
