@@ -116,8 +116,9 @@ describe("EmbeddedStore with search graphs", () => {
     live.set("1004", replaced);
     const relabelled = await store.update("1008", { label: "Watches", articleType: "Watches" });
     live.set("1008", { item: relabelled, vector: live.get("1008")!.vector });
-    await store.remove(["1012", "1016", "new-3"]);
-    for (const id of ["1012", "1016", "new-3"]) live.delete(id);
+    // 1011 is a Watches row (a label scanned exactly, not walked), the others Shirts rows and an added one.
+    await store.remove(["1012", "1016", "new-3", "1011"]);
+    for (const id of ["1012", "1016", "new-3", "1011"]) live.delete(id);
     await expectSameAnswers(store);
     // A row's new vector is found at once: the query equal to it finds it first.
     expect(ids(await store.search(replaced.vector, { k: 1 }))).toEqual(["1004"]);
@@ -127,6 +128,7 @@ describe("EmbeddedStore with search graphs", () => {
     const q = { k: watches, labelBoost: { Watches: 3 } };
     const found = ids(await store.search(away, q));
     expect(found).toContain("1008");
+    expect(found).not.toContain("1011");
     expect(found).toEqual(expected(away, q));
   });
 
