@@ -3,7 +3,8 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { readJson, syncDir, writeJsonAtomic } from "../fs/atomic";
+import { pathExists, readJson, syncDir, writeJsonAtomic } from "../fs/atomic";
+import { gatherRows } from "../matrix";
 import { FlatIndex } from "./flat-index";
 import { buildHnswIndex, hnswParamsSchema, loadHnswIndex, saveHnswIndex, type HnswIndex, type HnswParams } from "./hnsw-index";
 import type { ScoredRow } from "./topk";
@@ -135,7 +136,7 @@ export class LabelAnnIndex {
 
   private labelRows(part: Part, query: Float32Array, want: number, q: AnnSearch): Iterable<number> {
     if (!part.graph) return q.usable ? Array.from(part.rows).filter(q.usable) : part.rows;
-    const local = this.walk(part.graph, query, want, q.usable && ((i: number) => q.usable!(part.rows[i]!)));
+    const local = part.graph.candidates(query, want, q.usable && ((i: number) => q.usable!(part.rows[i]!)));
     return local.map((i) => part.rows[i]!);
   }
 
@@ -147,21 +148,16 @@ export class LabelAnnIndex {
   private plainWalk(query: Float32Array, want: number, usable: ((row: number) => boolean) | undefined): number[] {
     const last = this.lastWalk;
     if (!usable && last && last.want === want && sameValues(last.query, query)) return last.rows;
-    const rows = this.walk(this.all, query, want, usable);
+    const rows = this.all.candidates(query, want, usable);
     this.lastWalk = usable ? undefined : { query: query.slice(), want, rows };
     return rows;
   }
 
   private lastWalk: { query: Float32Array; want: number; rows: number[] } | undefined;
 
-  /** Rows of a graph walk (no rescoring: the caller scores on its current vectors). */
-  private walk(graph: HnswIndex, query: Float32Array, want: number, usable: ((row: number) => boolean) | undefined): number[] {
-    return graph.candidates(query, Math.min(want, graph.count), usable);
-  }
-
   /** Writes the graphs into `dir` (a new directory, renamed into place whole; an existing one is kept). */
   async save(dir: string, source: { contentId: string; labels: readonly string[] }): Promise<void> {
-    if (await exists(path.join(dir, MANIFEST))) return;
+    if (await pathExists(path.join(dir, MANIFEST))) return;
     const parent = path.dirname(dir);
     const tmp = path.join(parent, `.${path.basename(dir)}.${process.pid}.${Date.now()}.tmp`);
     await fs.mkdir(tmp, { recursive: true });
@@ -187,7 +183,7 @@ export class LabelAnnIndex {
       await syncDir(tmp);
       await fs.rename(tmp, dir).catch(async (error: unknown) => {
         // Another process saved the same graphs meanwhile: theirs are as good.
-        if (!(await exists(path.join(dir, MANIFEST)))) throw error;
+        if (!(await pathExists(path.join(dir, MANIFEST)))) throw error;
       });
       await syncDir(parent);
     } finally {
@@ -200,7 +196,7 @@ export class LabelAnnIndex {
    * undefined when none were saved. Mismatched or damaged graphs are an AppError.
    */
   static async load(dir: string, flat: FlatIndex, source: { contentId: string; labels: readonly string[]; efSearch?: number }): Promise<LabelAnnIndex | undefined> {
-    if (!(await exists(path.join(dir, MANIFEST)))) return undefined;
+    if (!(await pathExists(path.join(dir, MANIFEST)))) return undefined;
     const manifest = await readJson(path.join(dir, MANIFEST), manifestSchema);
     if (manifest.sourceContentId !== source.contentId || manifest.count !== flat.count || manifest.dim !== flat.dim) {
       throw new AppError("not_ready", `The search graphs in ${dir} were built from other vectors`);
@@ -246,9 +242,8 @@ function groupRows(labels: readonly string[]): { label: string; rows: Int32Array
 
 /** The rows of `flat` as their own index (local row i = global row rows[i]). */
 function subIndex(flat: FlatIndex, rows: Int32Array): FlatIndex {
-  const vectors = new Float32Array(rows.length * flat.dim);
-  rows.forEach((row, i) => vectors.set(flat.vector(row), i * flat.dim));
-  return new FlatIndex(flat.dim, Array.from(rows, (row) => flat.ids[row]!), vectors);
+  const list = Array.from(rows);
+  return new FlatIndex(flat.dim, list.map((row) => flat.ids[row]!), gatherRows(flat.vectors, flat.dim, list));
 }
 
 function hashLabels(labels: readonly string[]): string {
@@ -259,10 +254,4 @@ function partId(contentId: string, label: string): string {
   return createHash("sha256").update(`${contentId}\u0000${label}`).digest("hex");
 }
 
-async function exists(file: string): Promise<boolean> {
-  return fs.stat(file).then(
-    () => true,
-    () => false,
-  );
-}
 
