@@ -110,7 +110,7 @@ export const httpBench: Bench = {
     return {
       details: {
         catalog: `${items.length} items (full catalog)`,
-        server: `next start of commit ${app.commit} (a clean export outside the shared working tree), build in ${BENCH_DIST_DIR} (${build.reused ? `build of ${build.builtAt} reused` : `built in this run, ${build.seconds.toFixed(0)} s`}), own port on 127.0.0.1, INFERENCE_QUEUE_LIMIT ${config.INFERENCE_QUEUE_LIMIT}, ORT_THREADS ${config.ORT_THREADS || "0 (one per core)"}`,
+        server: `next start of commit ${app.commit} (a clean export outside the shared working tree), build in ${BENCH_DIST_DIR} (${build.reused ? `build of ${build.builtAt} reused` : `built in this run, ${build.seconds.toFixed(0)} s`}), own port on 127.0.0.1, INFERENCE_QUEUE_LIMIT ${config.INFERENCE_QUEUE_LIMIT}, INFERENCE_CONCURRENCY ${config.INFERENCE_CONCURRENCY}, ORT_THREADS ${config.ORT_THREADS || "0 (one per core)"}`,
         load: `autocannon in the bench process, ${duration} s per concurrency, 32 real test-split photos (seed 17) cycled as multipart POST /api/search?k=10`,
         bare: `Embedder (${served.name}, ${served.id}) in the bench process on the same 32 photos, one at a time, before and after the load runs; the server was idle meanwhile`,
         caveat: "client and server share the same 2 cores, so the client's own CPU use counts against the server",

@@ -143,7 +143,7 @@ await runCli(async () => {
       minutes: options.minutes,
       finishedAt: new Date().toISOString(),
       catalog: { dir: path.relative(process.cwd(), catalogDir) || catalogDir, items: items.length, generation },
-      server: `next start (${DIST_DIR}) on 127.0.0.1, INFERENCE_QUEUE_LIMIT ${config.INFERENCE_QUEUE_LIMIT}, ORT_THREADS ${config.ORT_THREADS || "0 (one per core)"}`,
+      server: `next start (${DIST_DIR}) on 127.0.0.1, INFERENCE_QUEUE_LIMIT ${config.INFERENCE_QUEUE_LIMIT}, INFERENCE_CONCURRENCY ${config.INFERENCE_CONCURRENCY}, ORT_THREADS ${config.ORT_THREADS || "0 (one per core)"}`,
       load: `autocannon c=${options.connections}, POST /api/search?k=10 with ${photos.length} real catalog photos cycled; every ${options.badEvery || "—"}th request a truncated JPEG (expected 422)`,
       requests: result.requests.total,
       requestsPerSecond: round(result.requests.average),

@@ -15,6 +15,11 @@ const envSchema = z.object({
   ORT_THREADS: z.coerce.number().int().min(0).default(0),
   INFERENCE_QUEUE_LIMIT: z.coerce.number().int().positive().default(32),
   /**
+   * Photo searches prepared at once (decode, region, colour, scoring); the model runs on its own
+   * thread and batches the ones waiting for it (docs/decisions/0024-inference-thread.md).
+   */
+  INFERENCE_CONCURRENCY: z.coerce.number().int().positive().max(64).default(4),
+  /**
    * The served scan: `int8` rows (a quarter of the memory read per query; a wider candidate list
    * rescored exactly, recall@10 in docs/performance.md) or `fp32` (exact up to float rounding).
    */

@@ -48,6 +48,12 @@ function splitLinear(x: number, span: number, n: number): [number, number, numbe
   return [lo, hi, pos - lo];
 }
 
+/** Splits `weight` (colour × hue share × lightness share) between the two chroma bins of one corner. */
+function addCorner(hist: Float64Array, base: number, c0: number, c1: number, weight: number, ct: number): void {
+  hist[base + c0]! += weight * (1 - ct);
+  hist[base + c1]! += weight * ct;
+}
+
 /**
  * A foreground-weighted colour histogram in CIELAB, soft-binned so that a small colour change
  * moves mass gradually: an achromatic axis over lightness, and hue × lightness × chroma for the
@@ -93,13 +99,11 @@ export function computeColourDescriptor(
     const ht = hPos - Math.floor(hPos);
     const [l0, l1, lt] = splitLinear(l, 100, lightnessBins);
     const [c0, c1, ct] = splitLinear(chroma - chromaFull, chromaMax - chromaFull, chromaBins);
-    for (const [h, hw] of [[h0, 1 - ht], [h1, ht]] as const) {
-      for (const [li, lw] of [[l0, 1 - lt], [l1, lt]] as const) {
-        const base = greyBins + h * perHue + li * chromaBins;
-        hist[base + c0]! += colour * hw * lw * (1 - ct);
-        hist[base + c1]! += colour * hw * lw * ct;
-      }
-    }
+    // The four hue × lightness corners, in the order (h0, l0), (h0, l1), (h1, l0), (h1, l1); no array per pixel.
+    addCorner(hist, greyBins + h0 * perHue + l0 * chromaBins, c0, c1, colour * (1 - ht) * (1 - lt), ct);
+    addCorner(hist, greyBins + h0 * perHue + l1 * chromaBins, c0, c1, colour * (1 - ht) * lt, ct);
+    addCorner(hist, greyBins + h1 * perHue + l0 * chromaBins, c0, c1, colour * ht * (1 - lt), ct);
+    addCorner(hist, greyBins + h1 * perHue + l1 * chromaBins, c0, c1, colour * ht * lt, ct);
   }
   let sum = 0;
   for (const v of hist) sum += v;

@@ -19,8 +19,32 @@ export type EmbedOutputs = {
   probabilities?: Float32Array;
 };
 
-/** One ONNX Runtime session and the manifest that says how to feed it. */
-export class Embedder {
+/** ONNX Runtime's session options for the model, but the thread count (ours and the inference thread's alike). */
+export const EMBEDDER_SESSION_OPTIONS = {
+  graphOptimizationLevel: "all",
+  executionMode: "sequential",
+  interOpNumThreads: 1,
+  // Idle pool threads must not spin between requests: they would steal the cores of the
+  // search scorer's session and of sharp's decoding (measured in docs/decisions/0010).
+  extra: { session: { intra_op: { allow_spinning: "0" } } },
+} satisfies ort.InferenceSession.SessionOptions;
+
+/** What runs the model on preprocessed images: in this thread (Embedder) or on a worker thread (ThreadedEmbedder). */
+export type ImageEmbedder = {
+  readonly manifest: ModelManifest;
+  readonly dim: number;
+  preprocess(bytes: Uint8Array, limits: DecodeLimits): Promise<Float32Array>;
+  run(pixels: Float32Array, n: number, wantFeatures?: boolean): Promise<EmbedOutputs>;
+  runBatch(images: Float32Array[], wantFeatures?: boolean): Promise<EmbedOutputs>;
+  dispose(): Promise<void>;
+};
+
+/**
+ * One ONNX Runtime session and the manifest that says how to feed it, run on the calling
+ * thread: onnxruntime-node's `run` blocks it for the whole inference (fine for scripts; the
+ * server uses ThreadedEmbedder).
+ */
+export class Embedder implements ImageEmbedder {
   private constructor(
     readonly manifest: ModelManifest,
     private readonly session: ort.InferenceSession,
@@ -29,15 +53,7 @@ export class Embedder {
   /** Loads `<modelsDir>/<manifest.file>` into an ONNX Runtime CPU session. */
   static async create(modelsDir: string, manifest: ModelManifest, options: EmbedderOptions = {}): Promise<Embedder> {
     const threads = options.threads || os.availableParallelism();
-    const session = await ort.InferenceSession.create(path.join(modelsDir, manifest.file), {
-      graphOptimizationLevel: "all",
-      executionMode: "sequential",
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      // Idle pool threads must not spin between requests: they would steal the cores of the
-      // search scorer's session and of sharp's decoding (measured in docs/decisions/0010).
-      extra: { session: { intra_op: { allow_spinning: "0" } } },
-    });
+    const session = await ort.InferenceSession.create(path.join(modelsDir, manifest.file), { ...EMBEDDER_SESSION_OPTIONS, intraOpNumThreads: threads });
     return new Embedder(manifest, session);
   }
 

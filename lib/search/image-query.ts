@@ -2,7 +2,7 @@ import { defaultColourDescriptor } from "../colour/colour-descriptor";
 import { fuseItemVector, fuseQueryVector, type SearchMode } from "../colour/colour-fusion";
 import { predictColourName, type PredictedColour } from "../colour/colour-names";
 import { describeStudioPhotoColour } from "../colour/studio-colour";
-import type { Embedder } from "../embed/embedder";
+import type { ImageEmbedder } from "../embed/embedder";
 import type { DecodeLimits } from "../image/decode";
 import { normalisePixels, toModelPixels } from "../image/preprocess";
 import type { ModelManifest } from "../model/manifest";
@@ -25,7 +25,7 @@ export type ImageQuery = {
  * colour descriptor fused into the query vector by `mode` (lib/colour/colour-fusion.ts).
  */
 export async function embedImageQuery(
-  embedder: Embedder,
+  embedder: ImageEmbedder,
   model: ModelManifest,
   bytes: Uint8Array,
   limits: DecodeLimits,
@@ -33,9 +33,10 @@ export async function embedImageQuery(
   mode: SearchMode,
 ): Promise<ImageQuery> {
   const fusion = model.colour;
-  const { pixels, region, colour, tookMs } = await prepareQueryInput(model, bytes, limits, request);
+  const { pixels, region, colour: describing, tookMs } = await startQueryInput(model, bytes, limits, request);
   const t0 = performance.now();
-  const out = await embedder.run(pixels, 1);
+  // The model runs on its own thread (ThreadedEmbedder) while this one describes the colour.
+  const [out, colour] = await Promise.all([embedder.run(pixels, 1), describing]);
   const embed = performance.now() - t0;
   return {
     vector: fusion ? fuseQueryVector(out.embedding, colour, fusion, mode) : out.embedding,
@@ -62,12 +63,25 @@ export type QueryInput = {
  * preprocessing, so a catalog photo finds itself at cosine 1.
  */
 export async function prepareQueryInput(model: ModelManifest, bytes: Uint8Array, limits: DecodeLimits, request: RegionRequest): Promise<QueryInput> {
+  const input = await startQueryInput(model, bytes, limits, request);
+  return { ...input, colour: await input.colour };
+}
+
+/** prepareQueryInput with the colour descriptor still being computed, so the model can run meanwhile. */
+async function startQueryInput(
+  model: ModelManifest,
+  bytes: Uint8Array,
+  limits: DecodeLimits,
+  request: RegionRequest,
+): Promise<Omit<QueryInput, "colour"> & { colour: Promise<Float32Array> }> {
   const fusion = model.colour;
   const prepared = await prepareQuery(bytes, model.preprocess, fusion?.descriptor ?? defaultColourDescriptor, limits, request);
   const t0 = performance.now();
   const rgb = prepared.pixels ?? (await toModelPixels(bytes, model.preprocess, limits));
   const pixels = normalisePixels(rgb, model.preprocess);
-  const colour = !prepared.pixels && fusion ? await describeStudioPhotoColour(bytes, fusion.descriptor, limits) : prepared.colour;
+  const colour = !prepared.pixels && fusion ? describeStudioPhotoColour(bytes, fusion.descriptor, limits) : Promise.resolve(prepared.colour);
+  // Settled here too, so a failure while the model runs is not an unhandled rejection.
+  colour.catch(() => {});
   return { rgb, pixels, region: prepared.region, colour, tookMs: { ...prepared.tookMs, pixels: performance.now() - t0 } };
 }
 
@@ -76,7 +90,7 @@ export async function prepareQueryInput(model: ModelManifest, bytes: Uint8Array,
  * whole studio photo's embedding, fused with its studio-masked colour when the model fuses colour.
  */
 export async function embedCatalogPhoto(
-  embedder: Embedder,
+  embedder: ImageEmbedder,
   model: ModelManifest,
   bytes: Uint8Array,
   limits: DecodeLimits,

@@ -1,7 +1,8 @@
 import { contentTypeFor, imagePathFor } from "../catalog/store";
 import type { CatalogItem } from "../catalog/types";
 import type { Config } from "../config";
-import { Embedder } from "../embed/embedder";
+import type { ImageEmbedder } from "../embed/embedder";
+import { ThreadedEmbedder } from "../embed/threaded-embedder";
 import { AppError } from "../errors";
 import { DEFAULT_SEARCH_MODE } from "../colour/colour-fusion";
 import { indexDimOf, resolveServedModel, type ModelManifest } from "../model/manifest";
@@ -40,7 +41,7 @@ class EngineSearchService implements SearchService {
   constructor(
     private readonly config: Config,
     readonly model: ModelManifest,
-    private readonly embedder: Embedder,
+    private readonly embedder: ImageEmbedder,
     private readonly store: VectorStore,
     private readonly ranker: CategoryRanker,
     private readonly quality: QualityScale,
@@ -291,7 +292,8 @@ export async function createSearchService(config: Config, modelName = config.MOD
   // Side by side: the ONNX session loads while the catalog and its index are read (cold start).
   const [store, embedder, quality] = await Promise.all([
     createVectorStore(config, { id: model.id, dim: indexDimOf(model) }),
-    Embedder.create(config.MODELS_DIR, model, { threads: config.ORT_THREADS }),
+    // On a thread of its own: a model run never blocks the requests, decodes and scores around it.
+    ThreadedEmbedder.create(config.MODELS_DIR, model, { threads: config.ORT_THREADS }),
     loadQualityScale(config.MODELS_DIR, model),
   ]);
   const service = new EngineSearchService(config, model, embedder, store, new CategoryRanker(model), quality);

@@ -13,10 +13,10 @@ type Waiter = { start: () => void; cancel: (reason: unknown) => void };
 
 /**
  * A FIFO queue that runs at most `concurrency` tasks at once and lets at most
- * `limit` wait: ONNX Runtime already uses every core for one run, so running
- * more at once only adds latency and memory, and an unbounded wait list turns
- * a burst into timeouts for everyone. A waiter whose request is aborted leaves
- * the queue without running.
+ * `limit` wait: the photo searches being decoded, prepared and scored at once
+ * (their model runs share the inference thread, which batches them), so that a
+ * burst neither holds unbounded decoded photos in memory nor turns into timeouts
+ * for everyone. A waiter whose request is aborted leaves the queue without running.
  */
 export function createInferenceQueue(options: { concurrency?: number; limit: number }): InferenceQueue {
   const concurrency = options.concurrency ?? 1;

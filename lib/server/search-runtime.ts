@@ -14,7 +14,7 @@ import { createInferenceQueue, type InferenceQueue } from "./inference-queue";
 export type SearchRuntime = {
   config: Config;
   service: SearchService;
-  /** Serialises the CPU-heavy work: decoding uploads and ONNX runs. */
+  /** Bounds the CPU-heavy work in flight (decoding uploads, preparing and scoring queries) and the searches waiting for it. */
   queue: InferenceQueue;
   /** Facets of the current items (recomputed only when the catalog changed). */
   readonly facets: CatalogFacets;
@@ -52,7 +52,7 @@ async function startRuntime(): Promise<SearchRuntime> {
   return {
     config,
     service,
-    queue: createInferenceQueue({ concurrency: 1, limit: config.INFERENCE_QUEUE_LIMIT }),
+    queue: createInferenceQueue({ concurrency: config.INFERENCE_CONCURRENCY, limit: config.INFERENCE_QUEUE_LIMIT }),
     get facets() {
       return getCatalogFacets(service.items);
     },
