@@ -1,4 +1,4 @@
-import { cutOutStudioProduct } from "../image/studio-mask";
+import { cutOutStudioProduct, estimateStudioMask } from "../image/studio-mask";
 import type { DecodeLimits } from "../image/decode";
 import { describeRgbColour, type ColourDescriptorConfig } from "./colour-descriptor";
 
@@ -18,4 +18,14 @@ export async function describeStudioPhotoColour(bytes: Uint8Array, config: Colou
     weights[p] = cut.mask.alpha[p]! / 255;
   }
   return describeRgbColour(rgb, config, cut.mask.box ? weights : undefined);
+}
+
+/**
+ * describeStudioPhotoColour of a photo already decoded as cutOutStudioProduct decodes it
+ * (opaque sRGB at its own size, interleaved RGB): the same descriptor without a second decode.
+ */
+export function describeDecodedStudioColour(rgb: Uint8Array, width: number, height: number, config: ColourDescriptorConfig): Float32Array {
+  const mask = estimateStudioMask(rgb, width, height, 3);
+  const weights = Float32Array.from(mask.alpha, (a) => a / 255);
+  return describeRgbColour(rgb, config, mask.box ? weights : undefined);
 }

@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import type { PreprocessConfig } from "./preprocess-config";
 import { acceptImage, toCorruptImageError } from "./accept";
 import { openImage, type DecodeLimits } from "./decode";
@@ -46,6 +47,24 @@ export async function toModelPixels(
   } catch (error) {
     throw toCorruptImageError(error);
   }
+}
+
+/**
+ * toModelPixels of a photo already decoded (sRGB, opaque, interleaved RGB at its own size) that
+ * the model input does not shrink: resizing the decoded pixels gives toModelPixels' very bytes
+ * (checked on catalog photos); shrinking could differ, as a decoder may shrink while it loads.
+ */
+export async function toModelPixelsFromRaw(rgb: Uint8Array, width: number, height: number, config: PreprocessConfig): Promise<Uint8Array | null> {
+  const scale = config.resize === "center-crop" ? Math.max(config.width / width, config.height / height) : Math.min(config.width / width, config.height / height);
+  if (scale < 1) return null;
+  const [r, g, b] = config.background;
+  const background = { r, g, b, alpha: 1 };
+  const data = await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .resize({ width: config.width, height: config.height, fit: config.resize === "center-crop" ? "cover" : "contain", position: "centre", background })
+    .raw()
+    .toBuffer();
+  if (data.length !== config.width * config.height * 3) throw new Error(`unexpected resized layout of ${data.length} bytes`);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** RGB uint8 pixels to the model's float layout (channel order, mean, std). */

@@ -18,6 +18,11 @@ export type PreparedQuery = {
    * embedder's own preprocessing, colour from the studio mask: lib/search/image-query.ts).
    */
   pixels: Uint8Array | null;
+  /**
+   * For that studio photo, when it is opaque and at its own size: the decoded photo, the very
+   * pixels the catalog's preprocessing and studio colour decode, so the caller need not decode it again.
+   */
+  studioPhoto?: Raster;
   region: QueryRegion;
   /** Colour descriptor of the region, weighted by its foreground estimate. */
   colour: Float32Array;
@@ -45,7 +50,8 @@ const STUDIO_MAX_CHROMA = 8;
 /** A user's box is masked by the whole photo's foreground estimate when it holds at least this share of it. */
 const MIN_FOREGROUND_SHARE = 0.5;
 
-type Raster = { data: Uint8Array; width: number; height: number };
+/** Interleaved 8-bit RGB. */
+export type Raster = { data: Uint8Array; width: number; height: number };
 
 async function decodeRaster(bytes: Uint8Array, limits: DecodeLimits, background: PreprocessConfig["background"]): Promise<Raster> {
   const [r, g, b] = background;
@@ -64,6 +70,8 @@ async function decodeRaster(bytes: Uint8Array, limits: DecodeLimits, background:
 }
 
 async function resizeRaster(src: Raster, width: number, height: number): Promise<Raster> {
+  // sharp returns the same bytes for the same size (checked on catalog photos); skip the round trip.
+  if (width === src.width && height === src.height) return src;
   const data = await sharp(src.data, { raw: { width: src.width, height: src.height, channels: 3 } })
     .resize({ width, height, fit: "fill" })
     .raw()
@@ -160,7 +168,7 @@ export async function prepareQuery(
   options: PrepareQueryOptions = {},
 ): Promise<PreparedQuery> {
   const t0 = performance.now();
-  await acceptImage(bytes, "query", limits);
+  const accepted = await acceptImage(bytes, "query", limits);
   const photo = await decodeRaster(bytes, limits, config.background);
   const t1 = performance.now();
   const [lw, lh] = localisationSize(photo.width, photo.height);
@@ -173,7 +181,15 @@ export async function prepareQuery(
   const studio = studioMaskOf(small);
   if (request.source === "auto" && studio) {
     const colour = describeRgbColour(small.data, colourConfig, Float32Array.from(studio.alpha, (a) => a / 255));
-    return { pixels: null, region: { ...WHOLE_IMAGE, source: "auto" }, colour, tookMs: { decode: t1 - t0, region: performance.now() - t1 } };
+    // Flattening on any background leaves an opaque photo's pixels as they are: the decode is the catalog's.
+    const own = !accepted.hasAlpha && photo.width === accepted.width && photo.height === accepted.height;
+    return {
+      pixels: null,
+      ...(own ? { studioPhoto: photo } : {}),
+      region: { ...WHOLE_IMAGE, source: "auto" },
+      colour,
+      tookMs: { decode: t1 - t0, region: performance.now() - t1 },
+    };
   }
   const loc = localiseProduct(small.data, small.width, small.height);
   let box: Box = WHOLE_IMAGE;

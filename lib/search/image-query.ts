@@ -1,10 +1,10 @@
 import { defaultColourDescriptor } from "../colour/colour-descriptor";
 import { fuseItemVector, fuseQueryVector, type SearchMode } from "../colour/colour-fusion";
 import { predictColourName, type PredictedColour } from "../colour/colour-names";
-import { describeStudioPhotoColour } from "../colour/studio-colour";
+import { describeDecodedStudioColour, describeStudioPhotoColour } from "../colour/studio-colour";
 import type { ImageEmbedder } from "../embed/embedder";
 import type { DecodeLimits } from "../image/decode";
-import { normalisePixels, toModelPixels } from "../image/preprocess";
+import { normalisePixels, toModelPixels, toModelPixelsFromRaw } from "../image/preprocess";
 import type { ModelManifest } from "../model/manifest";
 import { prepareQuery, type QueryRegion, type RegionRequest } from "../region/query-region";
 
@@ -33,10 +33,11 @@ export async function embedImageQuery(
   mode: SearchMode,
 ): Promise<ImageQuery> {
   const fusion = model.colour;
-  const { pixels, region, colour: describing, tookMs } = await startQueryInput(model, bytes, limits, request);
+  const { pixels, region, describeColour, tookMs } = await startQueryInput(model, bytes, limits, request);
   const t0 = performance.now();
   // The model runs on its own thread (ThreadedEmbedder) while this one describes the colour.
-  const [out, colour] = await Promise.all([embedder.run(pixels, 1), describing]);
+  const running = embedder.run(pixels, 1);
+  const [out, colour] = await Promise.all([running, describeColour()]);
   const embed = performance.now() - t0;
   return {
     vector: fusion ? fuseQueryVector(out.embedding, colour, fusion, mode) : out.embedding,
@@ -63,26 +64,32 @@ export type QueryInput = {
  * preprocessing, so a catalog photo finds itself at cosine 1.
  */
 export async function prepareQueryInput(model: ModelManifest, bytes: Uint8Array, limits: DecodeLimits, request: RegionRequest): Promise<QueryInput> {
-  const input = await startQueryInput(model, bytes, limits, request);
-  return { ...input, colour: await input.colour };
+  const { describeColour, ...input } = await startQueryInput(model, bytes, limits, request);
+  return { ...input, colour: await describeColour() };
 }
 
-/** prepareQueryInput with the colour descriptor still being computed, so the model can run meanwhile. */
+/** prepareQueryInput with the colour descriptor left to compute, so that the model can start first. */
 async function startQueryInput(
   model: ModelManifest,
   bytes: Uint8Array,
   limits: DecodeLimits,
   request: RegionRequest,
-): Promise<Omit<QueryInput, "colour"> & { colour: Promise<Float32Array> }> {
+): Promise<Omit<QueryInput, "colour"> & { describeColour: () => Promise<Float32Array> }> {
   const fusion = model.colour;
   const prepared = await prepareQuery(bytes, model.preprocess, fusion?.descriptor ?? defaultColourDescriptor, limits, request);
   const t0 = performance.now();
-  const rgb = prepared.pixels ?? (await toModelPixels(bytes, model.preprocess, limits));
+  const own = prepared.studioPhoto;
+  const rgb =
+    prepared.pixels ?? (own && (await toModelPixelsFromRaw(own.data, own.width, own.height, model.preprocess))) ?? (await toModelPixels(bytes, model.preprocess, limits));
   const pixels = normalisePixels(rgb, model.preprocess);
-  const colour = !prepared.pixels && fusion ? describeStudioPhotoColour(bytes, fusion.descriptor, limits) : Promise.resolve(prepared.colour);
-  // Settled here too, so a failure while the model runs is not an unhandled rejection.
-  colour.catch(() => {});
-  return { rgb, pixels, region: prepared.region, colour, tookMs: { ...prepared.tookMs, pixels: performance.now() - t0 } };
+  // A studio photo's colour is the catalog's: studio-masked, from the decoded photo when there is one.
+  const describeColour = async () =>
+    prepared.pixels || !fusion
+      ? prepared.colour
+      : own
+        ? describeDecodedStudioColour(own.data, own.width, own.height, fusion.descriptor)
+        : describeStudioPhotoColour(bytes, fusion.descriptor, limits);
+  return { rgb, pixels, region: prepared.region, describeColour, tookMs: { ...prepared.tookMs, pixels: performance.now() - t0 } };
 }
 
 /**
