@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import type { DecodeLimits } from "../image/decode";
 import { createProgress, type ProgressSink } from "../progress";
-import type { Embedder } from "./embedder";
+import type { ImageEmbedder } from "./embedder";
 import type { VectorCache } from "./vector-cache";
 
 export type FeatureJob = { key: string; file: string };
@@ -17,7 +17,7 @@ export type FeatureRunStats = {
 };
 
 export type ComputeFeaturesOptions = {
-  embedder: Embedder;
+  embedder: ImageEmbedder;
   cache: VectorCache;
   jobs: FeatureJob[];
   limits: DecodeLimits;

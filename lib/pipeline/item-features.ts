@@ -3,7 +3,7 @@ import { imagePathFor } from "../catalog/store";
 import type { CatalogItem } from "../catalog/types";
 import type { Config } from "../config";
 import { computeFeatures, type FeatureRunStats } from "../embed/compute-features";
-import { Embedder } from "../embed/embedder";
+import { ThreadedEmbedder } from "../embed/threaded-embedder";
 import { VectorCache } from "../embed/vector-cache";
 import { readModelManifest, type ModelManifest } from "../model/manifest";
 import type { ProgressSink } from "../progress";
@@ -47,7 +47,8 @@ export async function loadItemFeatures(
 ): Promise<{ features: Float32Array; stats: FeatureRunStats }> {
   const dim = backbone.features?.dim ?? backbone.embedding.dim;
   const cache = await VectorCache.open(featureCacheDir(options.cacheDir, backbone), dim);
-  const embedder = await Embedder.create(options.modelsDir, backbone, { threads: options.threads });
+  // On its own thread, so that decoding and preprocessing the next batch overlap the model (decision 0024).
+  const embedder = await ThreadedEmbedder.create(options.modelsDir, backbone, { threads: options.threads });
   let stats: FeatureRunStats;
   try {
     stats = await computeFeatures({

@@ -46,13 +46,14 @@ export function clusterColours(lab: Float32Array, indices: ArrayLike<number>, k:
       const p = 3 * indices[i]!;
       let best = 0;
       let bestD = Infinity;
-      centres.forEach((c, j) => {
+      for (let j = 0; j < centres.length; j++) {
+        const c = centres[j]!;
         const d = (lab[p]! - c[0]!) ** 2 + (lab[p + 1]! - c[1]!) ** 2 + (lab[p + 2]! - c[2]!) ** 2;
         if (d < bestD) {
           bestD = d;
           best = j;
         }
-      });
+      }
       assign[i] = best;
     }
     if (round === rounds) break;
@@ -98,7 +99,8 @@ export function distanceToClusters(lab: Float32Array, clusters: readonly ColourC
   if (clusters.length === 0) return out;
   for (let p = 0; p < pixels; p++) {
     let best = Infinity;
-    for (const c of clusters) {
+    for (let j = 0; j < clusters.length; j++) {
+      const c = clusters[j]!;
       const d =
         ((lab[3 * p]! - c.mean[0]) / c.sd[0]) ** 2 +
         ((lab[3 * p + 1]! - c.mean[1]) / c.sd[1]) ** 2 +
@@ -121,14 +123,15 @@ export function computeMixtureCost(lab: Float32Array, clusters: readonly ColourC
   const offsets = clusters.map((c) => Math.log(c.sd[0] * c.sd[1] * c.sd[2]) - Math.log(c.weight));
   for (let p = 0; p < pixels; p++) {
     let best = Infinity;
-    clusters.forEach((c, j) => {
+    for (let j = 0; j < clusters.length; j++) {
+      const c = clusters[j]!;
       const d =
         ((lab[3 * p]! - c.mean[0]) / c.sd[0]) ** 2 +
         ((lab[3 * p + 1]! - c.mean[1]) / c.sd[1]) ** 2 +
         ((lab[3 * p + 2]! - c.mean[2]) / c.sd[2]) ** 2;
       const cost = 0.5 * d + offsets[j]!;
       if (cost < best) best = cost;
-    });
+    }
     out[p] = best;
   }
   return out;

@@ -80,8 +80,9 @@ export function labelComponents(mask: Uint8Array, width: number, height: number)
       size++;
       const x = p % width;
       const y = (p - x) / width;
-      const around = [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, y > 0 ? p - width : -1, y < height - 1 ? p + width : -1];
-      for (const q of around) {
+      // Left, right, up, down (no array per pixel).
+      for (let side = 0; side < 4; side++) {
+        const q = side === 0 ? (x > 0 ? p - 1 : -1) : side === 1 ? (x < width - 1 ? p + 1 : -1) : side === 2 ? (y > 0 ? p - width : -1) : y < height - 1 ? p + width : -1;
         if (q < 0 || !mask[q] || labels[q]! >= 0) continue;
         labels[q] = id;
         stack.push(q);
