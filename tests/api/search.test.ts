@@ -149,7 +149,8 @@ describe("POST /api/search", () => {
 
   it("503 with Retry-After when the inference queue is full", async () => {
     const release: (() => void)[] = [];
-    const blockers = Array.from({ length: runtime.config.INFERENCE_QUEUE_LIMIT + 1 }, () =>
+    // Every slot running (INFERENCE_CONCURRENCY) and every waiting place taken (INFERENCE_QUEUE_LIMIT).
+    const blockers = Array.from({ length: runtime.config.INFERENCE_CONCURRENCY + runtime.config.INFERENCE_QUEUE_LIMIT }, () =>
       runtime.queue.run(() => new Promise<void>((resolve) => release.push(resolve))),
     );
     try {
