@@ -35,7 +35,7 @@ export const httpBench: Bench = {
   title: "HTTP: POST /api/search under load (autocannon against next start)",
   caveats: [
     "each run lasts a fixed time: requests still queued when it ends are aborted by the client (the server logs ResponseAborted for them); autocannon counts only answered requests, so these are neither errors nor non-2xx.",
-    "with one inference at a time, latency at c=N is about N × the service time by design (the queue), so p50/p99 at 4 and 16 measure queueing, not slowness per request.",
+    "at c=4 and 16 most of the latency is waiting: INFERENCE_CONCURRENCY searches are prepared at once and the model serves one batch at a time on its thread (decision 0024), so p50/p99 there measure queueing, not slowness per request.",
   ],
   async run(ctx): Promise<BenchOutcome> {
     const { config } = ctx;

@@ -87,13 +87,21 @@ export class Embedder implements ImageEmbedder {
 
   /** Packs preprocessed images into one batch tensor and runs it. */
   async runBatch(images: Float32Array[], wantFeatures = false): Promise<EmbedOutputs> {
-    const size = images[0]?.length ?? 0;
-    const batch = new Float32Array(size * images.length);
-    images.forEach((img, i) => batch.set(img, i * size));
-    return this.run(batch, images.length, wantFeatures);
+    return this.run(packImages(images), images.length, wantFeatures);
   }
 
   async dispose(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** Preprocessed images laid end to end, as one batch. */
+export function packImages(images: readonly Float32Array[]): Float32Array<ArrayBuffer> {
+  const batch = new Float32Array(images.reduce((sum, image) => sum + image.length, 0));
+  let at = 0;
+  for (const image of images) {
+    batch.set(image, at);
+    at += image.length;
+  }
+  return batch;
 }

@@ -5,7 +5,7 @@ import { Worker } from "node:worker_threads";
 import type { DecodeLimits } from "../image/decode";
 import { preprocessImage } from "../image/preprocess";
 import type { ModelManifest } from "../model/manifest";
-import { EMBEDDER_SESSION_OPTIONS, type EmbedderOptions, type EmbedOutputs, type ImageEmbedder } from "./embedder";
+import { EMBEDDER_SESSION_OPTIONS, packImages, type EmbedderOptions, type EmbedOutputs, type ImageEmbedder } from "./embedder";
 
 export type ThreadedEmbedderOptions = EmbedderOptions & {
   /**
@@ -146,10 +146,7 @@ export class ThreadedEmbedder implements ImageEmbedder {
   }
 
   async runBatch(images: Float32Array[], wantFeatures = false): Promise<EmbedOutputs> {
-    const size = images[0]?.length ?? 0;
-    const batch = new Float32Array(size * images.length);
-    images.forEach((img, i) => batch.set(img, i * size));
-    return this.run(batch, images.length, wantFeatures);
+    return this.run(packImages(images), images.length, wantFeatures);
   }
 
   async dispose(): Promise<void> {
@@ -170,12 +167,8 @@ export class ThreadedEmbedder implements ImageEmbedder {
       while (jobs.length < this.maxBatch && this.queue[0]?.n === 1 && this.queue[0].wantFeatures === first.wantFeatures) jobs.push(this.queue.shift()!);
     }
     const n = jobs.reduce((sum, job) => sum + job.n, 0);
-    const pixels = new Float32Array(jobs.reduce((sum, job) => sum + job.pixels.length, 0));
-    let at = 0;
-    for (const job of jobs) {
-      pixels.set(job.pixels, at);
-      at += job.pixels.length;
-    }
+    // Always a fresh buffer: it is transferred to the thread, and the callers keep theirs.
+    const pixels = packImages(jobs.map((job) => job.pixels));
     const { height, width } = this.manifest.preprocess;
     const id = this.nextId++;
     this.pending.set(id, jobs);
