@@ -9,13 +9,14 @@ import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCatalog } from "@/lib/catalog/store";
 import { loadConfig } from "@/lib/config";
-import { resolveServedModel } from "@/lib/model/manifest";
+import { indexDimOf, resolveServedModel } from "@/lib/model/manifest";
 import { EmbeddedStore } from "@/lib/vector-store/embedded/embedded-store";
 import { copyCatalog, newProducts, type NewProducts } from "../helpers/live-catalog";
 
 const config = loadConfig();
 const model = await resolveServedModel(config.MODELS_DIR, config.MODEL_NAME);
-const target = { id: model.id, dim: model.embedding.dim };
+// The index holds the fused vectors of a model that fuses colour: its dimension is indexDimOf, not the embedding's.
+const target = { id: model.id, dim: indexDimOf(model) };
 let catalogDir: string;
 let products: NewProducts;
 let pristine: EmbeddedStore;
