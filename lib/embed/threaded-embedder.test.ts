@@ -68,6 +68,24 @@ describe("ThreadedEmbedder", () => {
     expect(Array.from(out.features!)).toEqual(Array.from(ref.features!));
   }, 60_000);
 
+  it("fails the runs a dead thread held and serves the next ones on a new thread", async () => {
+    const own = await ThreadedEmbedder.create(modelsDir, manifest, { threads: 1 });
+    try {
+      const thread = () => (own as unknown as { worker: { terminate(): Promise<number> } }).worker;
+      // Killed while it runs: that run fails, the next one gets a new thread and the right numbers.
+      const running = own.run(image(4, size()), 1);
+      void thread().terminate();
+      await expect(running).rejects.toThrow(/exited/);
+      const expected = (await local.run(image(5, size()), 1)).embedding;
+      expect(Array.from((await own.run(image(5, size()), 1)).embedding)).toEqual(Array.from(expected));
+      // Killed while idle: nothing fails, the next run restarts it.
+      await thread().terminate();
+      expect(Array.from((await own.run(image(5, size()), 1)).embedding)).toEqual(Array.from(expected));
+    } finally {
+      await own.dispose();
+    }
+  }, 120_000);
+
   it("refuses runs once disposed", async () => {
     const own = await ThreadedEmbedder.create(modelsDir, manifest, { threads: 1 });
     await own.dispose();

@@ -72,61 +72,73 @@ function onnxRuntimePath(): string {
   throw new Error("onnxruntime-node is not installed");
 }
 
+/** Starts a worker thread and loads the model in it; resolves once the session is ready. */
+async function startInferenceThread(modelPath: string, inputName: string, threads: number): Promise<Worker> {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { ortPath: onnxRuntimePath(), modelPath, options: { ...EMBEDDER_SESSION_OPTIONS, intraOpNumThreads: threads }, inputName },
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (message: { ready?: boolean; failed?: string }) => {
+      worker.off("error", onError);
+      worker.off("message", onMessage);
+      if (message.ready) resolve();
+      else {
+        void worker.terminate();
+        reject(new Error(message.failed ?? "The inference thread did not start"));
+      }
+    };
+    const onError = (error: Error) => {
+      worker.off("message", onMessage);
+      reject(error);
+    };
+    worker.on("message", onMessage);
+    worker.once("error", onError);
+  });
+  return worker;
+}
+
 /**
  * The model on a worker thread of its own, so that inference never blocks the event loop:
  * onnxruntime-node's `run` is synchronous on the calling thread (its promise only defers the
  * start), which would stall every HTTP request, decode and score behind each model run.
  * Runs are answered in order; single-image runs queued behind a busy model share its next run.
+ * A thread that dies fails the runs it held; the next run starts a new one.
  */
 export class ThreadedEmbedder implements ImageEmbedder {
   private readonly queue: Job[] = [];
   private readonly pending = new Map<number, Job[]>();
   private nextId = 0;
   private busy = false;
-  private failure: Error | undefined;
+  private disposed = false;
+  private worker: Worker | undefined;
+  private starting = false;
 
   private constructor(
     readonly manifest: ModelManifest,
-    private readonly worker: Worker,
+    private readonly spawn: () => Promise<Worker>,
     private readonly maxBatch: number,
+    worker: Worker,
   ) {
-    worker.on("message", (reply: Reply) => this.settle(reply));
-    worker.on("error", (error) => this.fail(error));
-    worker.on("exit", (code) => this.fail(new Error(`The inference thread exited (code ${code})`)));
-    // An idle inference thread does not keep the process alive (a script that never disposes it still ends).
-    worker.unref();
+    this.attach(worker);
   }
 
   /** Starts the worker thread and loads `<modelsDir>/<manifest.file>` in it. */
   static async create(modelsDir: string, manifest: ModelManifest, options: ThreadedEmbedderOptions = {}): Promise<ThreadedEmbedder> {
     const threads = options.threads || os.availableParallelism();
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        ortPath: onnxRuntimePath(),
-        modelPath: path.join(modelsDir, manifest.file),
-        options: { ...EMBEDDER_SESSION_OPTIONS, intraOpNumThreads: threads },
-        inputName: manifest.input.name,
-      },
+    const spawn = () => startInferenceThread(path.join(modelsDir, manifest.file), manifest.input.name, threads);
+    return new ThreadedEmbedder(manifest, spawn, Math.max(1, options.maxBatch ?? 8), await spawn());
+  }
+
+  private attach(worker: Worker): void {
+    this.worker = worker;
+    worker.on("message", (reply: Reply) => {
+      if (this.worker === worker) this.settle(reply);
     });
-    await new Promise<void>((resolve, reject) => {
-      const onMessage = (message: { ready?: boolean; failed?: string }) => {
-        worker.off("error", onError);
-        worker.off("message", onMessage);
-        if (message.ready) resolve();
-        else {
-          void worker.terminate();
-          reject(new Error(message.failed ?? "The inference thread did not start"));
-        }
-      };
-      const onError = (error: Error) => {
-        worker.off("message", onMessage);
-        reject(error);
-      };
-      worker.on("message", onMessage);
-      worker.once("error", onError);
-    });
-    return new ThreadedEmbedder(manifest, worker, Math.max(1, options.maxBatch ?? 8));
+    worker.on("error", (error) => this.lose(worker, error));
+    worker.on("exit", (code) => this.lose(worker, new Error(`The inference thread exited (code ${code})`)));
+    // An idle inference thread does not keep the process alive (a script that never disposes it still ends).
+    worker.unref();
   }
 
   get dim(): number {
@@ -138,7 +150,7 @@ export class ThreadedEmbedder implements ImageEmbedder {
   }
 
   run(pixels: Float32Array, n: number, wantFeatures = false): Promise<EmbedOutputs> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.disposed) return Promise.reject(new Error("The embedder was disposed"));
     return new Promise((resolve, reject) => {
       this.queue.push({ pixels, n, wantFeatures, resolve, reject });
       this.pump();
@@ -150,17 +162,26 @@ export class ThreadedEmbedder implements ImageEmbedder {
   }
 
   async dispose(): Promise<void> {
-    if (this.failure) return;
-    this.fail(new Error("The embedder was disposed"));
-    const exited = new Promise((resolve) => this.worker.once("exit", resolve));
-    this.worker.ref();
-    this.worker.postMessage({ close: true });
+    if (this.disposed) return;
+    this.disposed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    this.rejectAll(new Error("The embedder was disposed"));
+    if (!worker) return;
+    const exited = new Promise((resolve) => worker.once("exit", resolve));
+    worker.ref();
+    worker.postMessage({ close: true });
     await exited;
   }
 
   /** Sends the next run: the first queued job, with the single-image jobs behind it that fit one batch. */
   private pump(): void {
-    if (this.busy || this.queue.length === 0 || this.failure) return;
+    if (this.busy || this.queue.length === 0 || this.disposed) return;
+    const worker = this.worker;
+    if (!worker) {
+      this.restart();
+      return;
+    }
     const first = this.queue.shift()!;
     const jobs = [first];
     if (first.n === 1) {
@@ -173,8 +194,8 @@ export class ThreadedEmbedder implements ImageEmbedder {
     const id = this.nextId++;
     this.pending.set(id, jobs);
     this.busy = true;
-    this.worker.ref();
-    this.worker.postMessage({ id, pixels, dims: [n, height, width, 3], fetches: this.fetches(first.wantFeatures) }, [pixels.buffer]);
+    worker.ref();
+    worker.postMessage({ id, pixels, dims: [n, height, width, 3], fetches: this.fetches(first.wantFeatures) }, [pixels.buffer]);
   }
 
   private fetches(wantFeatures: boolean): string[] {
@@ -193,14 +214,45 @@ export class ThreadedEmbedder implements ImageEmbedder {
       else splitOutputs(this.manifest, jobs, reply.out);
     }
     this.pump();
-    if (!this.busy) this.worker.unref();
+    if (!this.busy) this.worker?.unref();
   }
 
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const jobs of this.pending.values()) for (const job of jobs) job.reject(this.failure);
+  /** A new thread for the runs waiting after one died; a thread that cannot start fails them. */
+  private restart(): void {
+    if (this.starting || this.disposed) return;
+    this.starting = true;
+    this.spawn().then(
+      (worker) => {
+        this.starting = false;
+        if (this.disposed) return void worker.terminate();
+        this.attach(worker);
+        this.pump();
+      },
+      (error: Error) => {
+        this.starting = false;
+        for (const job of this.queue.splice(0)) job.reject(error);
+      },
+    );
+  }
+
+  /** The thread died (a crash, a kill): the runs it held fail; those still waiting get a new thread. */
+  private lose(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.busy = false;
+    this.rejectSent(error);
+    if (this.queue.length > 0) this.restart();
+  }
+
+  /** Fails the runs sent to the thread. */
+  private rejectSent(error: Error): void {
+    for (const jobs of this.pending.values()) for (const job of jobs) job.reject(error);
     this.pending.clear();
-    for (const job of this.queue.splice(0)) job.reject(this.failure);
+  }
+
+  private rejectAll(error: Error): void {
+    this.rejectSent(error);
+    for (const job of this.queue.splice(0)) job.reject(error);
   }
 }
 
