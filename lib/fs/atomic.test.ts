@@ -24,6 +24,16 @@ describe("writeFileAtomic", () => {
     expect(readdirSync(path.dirname(target))).toEqual(["index.bin"]);
   });
 
+  // Two requests adding the same photo store the same content-addressed file at once.
+  it("lets writes of one target at once all succeed, one whole content winning", async () => {
+    const target = path.join(dir, "images", "same.jpg");
+    const contents = Array.from({ length: 16 }, (_, i) => new Uint8Array(64 * 1024).fill(i));
+    await Promise.all(contents.map((data) => writeFileAtomic(target, data)));
+    const written = await fs.readFile(target);
+    expect(contents.some((data) => Buffer.compare(Buffer.from(data), written) === 0)).toBe(true);
+    expect(readdirSync(path.dirname(target))).toEqual(["same.jpg"]);
+  });
+
   // What a catalog index or model file goes through (saveFlatIndex, the re-index after
   // training): a writer killed mid-write must leave the previous content readable.
   it("leaves the old content intact when the writer is killed -9 mid-write", async () => {
@@ -42,7 +52,7 @@ describe("writeFileAtomic", () => {
     expect(await exited).toBeNull();
     const torn = tmpName();
     // The writer's own temp file (dot-prefixed next to the target, tagged with its pid), left torn.
-    expect(torn).toMatch(new RegExp(`^\\.index-abc\\.bin\\.${child.pid}\\.\\d+\\.tmp$`));
+    expect(torn).toMatch(new RegExp(`^\\.index-abc\\.bin\\.${child.pid}\\.\\d+\\.[0-9a-f]{8}\\.tmp$`));
     expect((await fs.stat(path.join(dir, torn!))).size).toBeLessThan(512 * 1024 * 1024);
     expect(await fs.readFile(target, "utf8")).toBe("the served index");
     // The next writer is not blocked by the leftover.

@@ -1,7 +1,16 @@
+import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { z } from "zod";
 import { AppError } from "../errors";
+
+/**
+ * A hidden temp path beside `target`, unique to this write: two writes of one target at once (the
+ * same photo added by two requests in the same millisecond) must not share a temp file.
+ */
+export function tempPathBeside(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.${randomBytes(4).toString("hex")}.tmp`);
+}
 
 /**
  * Writes a file so that readers see either the old or the new content, never
@@ -11,7 +20,7 @@ import { AppError } from "../errors";
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(target);
   await fs.mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = tempPathBeside(target);
   const handle = await fs.open(tmp, "w");
   try {
     await handle.writeFile(data);

@@ -3,7 +3,7 @@ import path from "node:path";
 import hnswlib from "hnswlib-node";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { readJson, syncDir, writeJsonAtomic } from "../fs/atomic";
+import { readJson, syncDir, tempPathBeside, writeJsonAtomic } from "../fs/atomic";
 import { checkExclude, countMaskedRows, type FlatIndex, type IndexHit, type RowFilter } from "./flat-index";
 import { compareScoredRows, type ScoredRow } from "./topk";
 
@@ -158,7 +158,7 @@ export function buildHnswIndex(flat: FlatIndex, params: Partial<HnswParams> = {}
 export async function saveHnswIndex(file: string, index: HnswIndex, source: { contentId: string }): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = tempPathBeside(file);
   try {
     await index.writeGraph(tmp);
     const handle = await fs.open(tmp, "r+");

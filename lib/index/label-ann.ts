@@ -3,7 +3,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { pathExists, readJson, syncDir, writeJsonAtomic } from "../fs/atomic";
+import { pathExists, readJson, syncDir, tempPathBeside, writeJsonAtomic } from "../fs/atomic";
 import { gatherRows } from "../matrix";
 import { FlatIndex } from "./flat-index";
 import { buildHnswIndex, hnswParamsSchema, loadHnswIndex, saveHnswIndex, type HnswIndex, type HnswParams } from "./hnsw-index";
@@ -159,7 +159,7 @@ export class LabelAnnIndex {
   async save(dir: string, source: { contentId: string; labels: readonly string[] }): Promise<void> {
     if (await pathExists(path.join(dir, MANIFEST))) return;
     const parent = path.dirname(dir);
-    const tmp = path.join(parent, `.${path.basename(dir)}.${process.pid}.${Date.now()}.tmp`);
+    const tmp = tempPathBeside(dir);
     await fs.mkdir(tmp, { recursive: true });
     try {
       await saveHnswIndex(path.join(tmp, "all.hnsw"), this.all, { contentId: source.contentId });
