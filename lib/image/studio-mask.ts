@@ -89,30 +89,22 @@ export function estimateStudioMask(
       queue[tail++] = p;
     }
   }
-  // Neighbours in the order left, right, up, down; no closure per pixel (this loop is most of a mask's time).
-  const reaches = (p: number, q: number) => {
+  // One closure for the whole fill, not one per pixel (this loop is most of a mask's time).
+  const spread = (p: number, q: number) => {
+    if (background[q] !== 0) return;
     const d = distanceToBg[q]!;
-    return d <= tolerance || (d <= loose && deltaEBetween(lab, p, q) <= step);
+    if (d <= tolerance || (d <= loose && deltaEBetween(lab, p, q) <= step)) {
+      background[q] = 1;
+      queue[tail++] = q;
+    }
   };
   while (head < tail) {
     const p = queue[head++]!;
     const x = p % width;
-    if (x > 0 && background[p - 1] === 0 && reaches(p, p - 1)) {
-      background[p - 1] = 1;
-      queue[tail++] = p - 1;
-    }
-    if (x < width - 1 && background[p + 1] === 0 && reaches(p, p + 1)) {
-      background[p + 1] = 1;
-      queue[tail++] = p + 1;
-    }
-    if (p >= width && background[p - width] === 0 && reaches(p, p - width)) {
-      background[p - width] = 1;
-      queue[tail++] = p - width;
-    }
-    if (p < n - width && background[p + width] === 0 && reaches(p, p + width)) {
-      background[p + width] = 1;
-      queue[tail++] = p + width;
-    }
+    if (x > 0) spread(p, p - 1);
+    if (x < width - 1) spread(p, p + 1);
+    if (p >= width) spread(p, p - width);
+    if (p < n - width) spread(p, p + width);
   }
 
   const product = new Uint8Array(n);

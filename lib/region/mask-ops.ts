@@ -69,9 +69,16 @@ export function labelComponents(mask: Uint8Array, width: number, height: number)
   const labels = new Int32Array(mask.length).fill(-1);
   const sizes: number[] = [];
   const stack: number[] = [];
+  let id = 0;
+  // One closure for the whole labelling, not an array per pixel.
+  const visit = (q: number) => {
+    if (!mask[q] || labels[q]! >= 0) return;
+    labels[q] = id;
+    stack.push(q);
+  };
   for (let start = 0; start < mask.length; start++) {
     if (!mask[start] || labels[start]! >= 0) continue;
-    const id = sizes.length;
+    id = sizes.length;
     let size = 0;
     labels[start] = id;
     stack.push(start);
@@ -80,13 +87,10 @@ export function labelComponents(mask: Uint8Array, width: number, height: number)
       size++;
       const x = p % width;
       const y = (p - x) / width;
-      // Left, right, up, down (no array per pixel).
-      for (let side = 0; side < 4; side++) {
-        const q = side === 0 ? (x > 0 ? p - 1 : -1) : side === 1 ? (x < width - 1 ? p + 1 : -1) : side === 2 ? (y > 0 ? p - width : -1) : y < height - 1 ? p + width : -1;
-        if (q < 0 || !mask[q] || labels[q]! >= 0) continue;
-        labels[q] = id;
-        stack.push(q);
-      }
+      if (x > 0) visit(p - 1);
+      if (x < width - 1) visit(p + 1);
+      if (y > 0) visit(p - width);
+      if (y < height - 1) visit(p + width);
     }
     sizes.push(size);
   }
