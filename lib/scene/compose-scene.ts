@@ -132,17 +132,26 @@ export async function composeScene(
 
   const { brightness, contrast, temperature } = params;
   const gains = [brightness * (1 + temperature), brightness, brightness * (1 - temperature)];
+  const tone = (composite: number, c: number) => Math.max(0, Math.min(255, Math.round((composite * gains[c]! - 128) * contrast + 128)));
+  // Both factors take 256 values: tables give the same numbers as computing them per pixel.
+  const darkenOf = Float64Array.from({ length: 256 }, (_, s) => 1 - params.shadowOpacity * (s / 255));
+  const toned = Array.from({ length: 3 }, (_, c) => Uint8Array.from({ length: 256 }, (_, v) => tone(v, c)));
   const photo = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
+    const rowInside = y >= top && y < top + ph;
     for (let x = 0; x < width; x++) {
       const p = y * width + x;
-      const darken = 1 - params.shadowOpacity * (shadow[p]! / 255);
-      const inside = x >= left && x < left + pw && y >= top && y < top + ph;
-      const q = inside ? ((y - top) * pw + (x - left)) * 4 : -1;
-      const a = inside ? cut[q + 3]! / 255 : 0;
-      for (let c = 0; c < 3; c++) {
-        const composite = scene[p * 3 + c]! * darken * (1 - a) + (inside ? cut[q + c]! * a : 0);
-        photo[p * 3 + c] = Math.max(0, Math.min(255, Math.round((composite * gains[c]! - 128) * contrast + 128)));
+      const o = p * 3;
+      const darken = darkenOf[shadow[p]!]!;
+      if (rowInside && x >= left && x < left + pw) {
+        const q = ((y - top) * pw + (x - left)) * 4;
+        const a = cut[q + 3]! / 255;
+        for (let c = 0; c < 3; c++) photo[o + c] = tone(scene[o + c]! * darken * (1 - a) + cut[q + c]! * a, c);
+      } else if (shadow[p] === 0) {
+        // No product and no shadow: the background pixel only toned (darken is exactly 1).
+        for (let c = 0; c < 3; c++) photo[o + c] = toned[c]![scene[o + c]!]!;
+      } else {
+        for (let c = 0; c < 3; c++) photo[o + c] = tone(scene[o + c]! * darken, c);
       }
     }
   }
