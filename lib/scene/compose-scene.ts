@@ -142,12 +142,13 @@ export async function composeScene(
     for (let x = 0; x < width; x++) {
       const p = y * width + x;
       const o = p * 3;
-      const darken = darkenOf[shadow[p]!]!;
+      const s = shadow[p]!;
+      const darken = darkenOf[s]!;
       if (rowInside && x >= left && x < left + pw) {
         const q = ((y - top) * pw + (x - left)) * 4;
         const a = cut[q + 3]! / 255;
         for (let c = 0; c < 3; c++) photo[o + c] = tone(scene[o + c]! * darken * (1 - a) + cut[q + c]! * a, c);
-      } else if (shadow[p] === 0) {
+      } else if (s === 0) {
         // No product and no shadow: the background pixel only toned (darken is exactly 1).
         for (let c = 0; c < 3; c++) photo[o + c] = toned[c]![scene[o + c]!]!;
       } else {
